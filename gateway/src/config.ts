@@ -1,0 +1,37 @@
+import { resolve } from "node:path";
+import { commonConfig, DEFAULT_PUBLIC_KEY_FILE, loadConfig, port, REPO_ROOT } from "@mary/kit";
+import { z } from "zod";
+
+export const gatewayConfigShape = {
+  ...commonConfig,
+  GATEWAY_PORT: port(4000),
+  GATEWAY_HOST: z.string().default("127.0.0.1"),
+  SUPERGRAPH_PATH: z.string().default(resolve(REPO_ROOT, "schema/supergraph.graphql")),
+  /** Ed25519 public key (SPKI PEM) that verifies access tokens; inline or from a file. */
+  JWT_PUBLIC_KEY: z.string().optional(),
+  JWT_PUBLIC_KEY_FILE: z.string().default(DEFAULT_PUBLIC_KEY_FILE),
+  /** Browser origins allowed to call the gateway, comma-separated. */
+  CORS_ORIGINS: z.string().default("http://localhost:5173,http://127.0.0.1:5173"),
+  API_KEY_CACHE_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(1).default(12),
+  MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+  MAX_ROOT_FIELDS: z.coerce.number().int().min(1).default(20),
+  MAX_TOKENS: z.coerce.number().int().min(100).default(5_000),
+};
+
+export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
+export const loadGatewayConfig = (env: Record<string, string | undefined> = process.env) =>
+  loadConfig(gatewayConfigShape, env);
+
+/** Subgraph URL overrides from `<NAME>_URL` variables, keyed by subgraph name. */
+export function subgraphUrlOverrides(env: Record<string, string | undefined> = process.env): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    const match = /^([A-Z]+)_URL$/.exec(key);
+    if (match?.[1] && value && !["REDIS", "MONGODB", "NEO4J", "POSTGRES"].includes(match[1])) {
+      overrides[match[1].toLowerCase()] = value;
+    }
+  }
+  return overrides;
+}

@@ -1,0 +1,74 @@
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
+import { Kind, parse, type EnumTypeDefinitionNode, type StringValueNode } from "graphql";
+
+export interface SubgraphEndpoint {
+  name: string;
+  url: string;
+}
+
+/** The subgraphs a supergraph routes to, read from its `join__Graph` enum. */
+export function subgraphsOf(supergraphSdl: string): SubgraphEndpoint[] {
+  const graphEnum = parse(supergraphSdl).definitions.find(
+    (definition): definition is EnumTypeDefinitionNode =>
+      definition.kind === Kind.ENUM_TYPE_DEFINITION && definition.name.value === "join__Graph",
+  );
+  return (graphEnum?.values ?? []).map((value) => {
+    const directive = value.directives?.find((d) => d.name.value === "join__graph");
+    const arg = (name: string) =>
+      (directive?.arguments?.find((a) => a.name.value === name)?.value as StringValueNode | undefined)?.value ?? "";
+    return { name: arg("name"), url: arg("url") };
+  });
+}
+
+export interface FederationOptions<Context> {
+  supergraphSdl: string;
+  /** Replaces routing URLs of the supergraph, by subgraph name (other ports in tests, service names in Docker). */
+  subgraphUrls?: Record<string, string>;
+  /** Each subgraph fetch is abandoned after this long. */
+  timeoutMs?: number;
+  /** Headers added to every subgraph request, computed from the operation's context. */
+  subgraphHeaders?: (context: Context) => Record<string, string>;
+}
+
+/**
+ * The federation core: plans and executes operations over any supergraph,
+ * knowing nothing of Mary's authentication, limits or quotas.
+ */
+export function createFederation<Context extends Record<string, any>>(options: FederationOptions<Context>) {
+  const subgraphs = subgraphsOf(options.supergraphSdl).map((subgraph) => ({
+    ...subgraph,
+    url: options.subgraphUrls?.[subgraph.name] ?? subgraph.url,
+  }));
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    buildService: ({ name, url }) =>
+      new SubgraphDataSource<Context>({
+        url: options.subgraphUrls?.[name] ?? url ?? "",
+        timeoutMs,
+        subgraphHeaders: options.subgraphHeaders,
+      }),
+  });
+  return { gateway, subgraphs };
+}
+
+class SubgraphDataSource<Context extends Record<string, any>> extends RemoteGraphQLDataSource<Context> {
+  private readonly subgraphHeaders?: (context: Context) => Record<string, string>;
+
+  constructor(config: { url: string; timeoutMs: number; subgraphHeaders?: (context: Context) => Record<string, string> }) {
+    super({
+      url: config.url,
+      // A subgraph that hangs must not hold the client's request forever.
+      fetcher: ((input: string, init: RequestInit) =>
+        fetch(input, { ...init, signal: AbortSignal.timeout(config.timeoutMs) })) as never,
+    });
+    this.subgraphHeaders = config.subgraphHeaders;
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<Context>): void {
+    if (!this.subgraphHeaders || !request.http) return;
+    for (const [name, value] of Object.entries(this.subgraphHeaders(context as Context))) {
+      request.http.headers.set(name, value);
+    }
+  }
+}

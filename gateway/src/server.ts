@@ -1,0 +1,160 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { ApolloServer } from "@apollo/server";
+import {
+  closeServer,
+  createLogger,
+  createRedis,
+  ErrorCode,
+  handleGraphQLRequest,
+  HttpError,
+  importVerifyingKey,
+  listen,
+  maskError,
+  PRINCIPAL_HEADER,
+  readPem,
+  REQUEST_ID_HEADER,
+  sendGraphQLError,
+  sendJson,
+  signPrincipal,
+  type Logger,
+  type Principal,
+  type RunningServer,
+} from "@mary/kit";
+import { Authenticator } from "./auth/authenticator.ts";
+import { subgraphUrlOverrides, type GatewayConfig } from "./config.ts";
+import { createFederation, type SubgraphEndpoint } from "./core/federation.ts";
+import { operationLimitsRule } from "./limits/operation-limits.ts";
+
+export interface GatewayContext {
+  principal: Principal;
+  requestId: string;
+  log: Logger;
+}
+
+export interface GatewayOptions {
+  /** Subgraph URLs by name, overriding the supergraph's routing URLs (and `<NAME>_URL` variables). */
+  subgraphUrls?: Record<string, string>;
+}
+
+/** Sets CORS headers for allowed origins; answers preflight requests. Returns true when the request is done. */
+function applyCors(req: IncomingMessage, res: ServerResponse, allowed: Set<string>): boolean {
+  const origin = req.headers.origin;
+  if (origin && allowed.has(origin)) {
+    res.setHeader("access-control-allow-origin", origin);
+    res.setHeader("vary", "Origin");
+    res.setHeader("access-control-allow-credentials", "true");
+  }
+  if (req.method !== "OPTIONS") return false;
+  res.setHeader("access-control-allow-methods", "GET, POST, OPTIONS");
+  res.setHeader("access-control-allow-headers", "authorization, content-type, apollo-require-preflight, x-request-id");
+  res.setHeader("access-control-max-age", "600");
+  res.writeHead(origin && allowed.has(origin) ? 204 : 403).end();
+  return true;
+}
+
+/** True when every subgraph reports itself ready. */
+async function subgraphsReady(subgraphs: SubgraphEndpoint[]): Promise<Record<string, boolean>> {
+  const results = await Promise.all(
+    subgraphs.map(async ({ name, url }) => {
+      try {
+        const response = await fetch(new URL("/readyz", url), { signal: AbortSignal.timeout(2_000) });
+        return [name, response.ok] as const;
+      } catch {
+        return [name, false] as const;
+      }
+    }),
+  );
+  return Object.fromEntries(results);
+}
+
+/** Starts the public gateway: /graphql, /healthz and /readyz on one HTTP server. */
+export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningServer> {
+  const log = createLogger("gateway", config.LOG_LEVEL);
+  const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, "utf8");
+  const subgraphUrls = { ...subgraphUrlOverrides(), ...options.subgraphUrls };
+  const { gateway, subgraphs } = createFederation<GatewayContext>({
+    supergraphSdl,
+    subgraphUrls,
+    timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+    subgraphHeaders: (context) => ({
+      [PRINCIPAL_HEADER]: signPrincipal(context.principal, config.INTERNAL_SIGNING_SECRET),
+      [REQUEST_ID_HEADER]: context.requestId,
+    }),
+  });
+  const usersUrl = subgraphs.find((subgraph) => subgraph.name === "users")?.url;
+  if (!usersUrl) throw new Error("The supergraph has no users subgraph, which the gateway needs for API keys");
+
+  const redis = createRedis(config.REDIS_URL);
+  const authenticator = new Authenticator({
+    verifyingKey: await importVerifyingKey(readPem(config.JWT_PUBLIC_KEY, config.JWT_PUBLIC_KEY_FILE, "JWT_PUBLIC_KEY_FILE")),
+    redis,
+    usersUrl,
+    signingSecret: config.INTERNAL_SIGNING_SECRET,
+    apiKeyCacheSeconds: config.API_KEY_CACHE_SECONDS,
+    timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+  });
+  const production = config.NODE_ENV === "production";
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    introspection: !production,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: true,
+    parseOptions: { maxTokens: config.MAX_TOKENS },
+    validationRules: [
+      operationLimitsRule({
+        maxDepth: config.MAX_QUERY_DEPTH,
+        maxAliases: config.MAX_ALIASES,
+        maxRootFields: config.MAX_ROOT_FIELDS,
+      }),
+    ],
+    formatError: (formatted, error) => {
+      const masked = maskError(formatted);
+      if (masked.extensions.code === ErrorCode.INTERNAL) log.error({ err: error }, "operation failed");
+      return masked;
+    },
+  });
+  await apollo.start();
+
+  const allowedOrigins = new Set(config.CORS_ORIGINS.split(",").map((origin) => origin.trim()).filter(Boolean));
+  const server = createServer(async (req, res) => {
+    const requestId = randomUUID();
+    const reqLog = log.child({ requestId });
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    try {
+      if (applyCors(req, res, allowedOrigins)) return;
+      const path = new URL(req.url ?? "/", "http://localhost").pathname;
+      if (path === "/healthz") return sendJson(res, 200, { status: "ok", service: "gateway" });
+      if (path === "/readyz") {
+        const ready = await subgraphsReady(subgraphs);
+        const allReady = Object.values(ready).every(Boolean);
+        return sendJson(res, allReady ? 200 : 503, { status: allReady ? "ready" : "unavailable", subgraphs: ready });
+      }
+      if (path !== "/graphql") return sendJson(res, 404, { error: "not found" });
+      await handleGraphQLRequest(apollo, req, res, async () => ({
+        principal: await authenticator.authenticate(req.headers.authorization),
+        requestId,
+        log: reqLog,
+      }));
+    } catch (error) {
+      if (error instanceof HttpError) return sendGraphQLError(res, error.status, error.message, error.code);
+      reqLog.error({ err: error }, "request failed");
+      if (!res.headersSent) sendGraphQLError(res, 500, "Internal server error", ErrorCode.INTERNAL);
+      else res.end();
+    }
+  });
+  const port = await listen(server, config.GATEWAY_PORT, config.GATEWAY_HOST);
+  log.info({ port, subgraphs }, "gateway listening");
+  return {
+    url: `http://${config.GATEWAY_HOST}:${port}/graphql`,
+    port,
+    close: async () => {
+      await closeServer(server);
+      await apollo.stop();
+      redis.disconnect();
+    },
+  };
+}

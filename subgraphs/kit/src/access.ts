@@ -1,0 +1,34 @@
+import { forbidden, unauthenticated } from "./errors.ts";
+import type { AuthenticatedPrincipal, Principal, Role, Scope } from "./principal.ts";
+
+/** The caller must be a signed-in user or an API key. */
+export function requireAuthenticated(principal: Principal): AuthenticatedPrincipal {
+  if (principal.kind !== "user" && principal.kind !== "apiKey") throw unauthenticated();
+  return principal;
+}
+
+/** The caller must hold the scope (API keys hold only what they were given). */
+export function requireScope(principal: Principal, scope: Scope): AuthenticatedPrincipal {
+  const caller = requireAuthenticated(principal);
+  if (!caller.scopes.includes(scope)) throw forbidden(`This operation needs the scope ${scope}`);
+  return caller;
+}
+
+/** The caller must be a person in the web app, not an API key. */
+export function requireUserSession(principal: Principal): AuthenticatedPrincipal {
+  const caller = requireAuthenticated(principal);
+  if (caller.kind !== "user") throw forbidden("This operation needs a signed-in user, not an API key");
+  return caller;
+}
+
+/** The caller's role in the active workspace must be one of these. */
+export function requireRole(principal: Principal, roles: readonly Role[]): AuthenticatedPrincipal {
+  const caller = requireAuthenticated(principal);
+  if (!roles.includes(caller.role)) throw forbidden(`This operation needs the role ${roles.join(" or ")}`);
+  return caller;
+}
+
+/** The caller must be one of Mary's own services. */
+export function requireService(principal: Principal, service: string): void {
+  if (principal.kind !== "service" || principal.service !== service) throw forbidden();
+}

@@ -1,0 +1,64 @@
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+
+/** The error codes every Mary component uses in `extensions.code` (DESIGN.md). */
+export const ErrorCode = {
+  UNAUTHENTICATED: "UNAUTHENTICATED",
+  FORBIDDEN: "FORBIDDEN",
+  BAD_USER_INPUT: "BAD_USER_INPUT",
+  NOT_FOUND: "NOT_FOUND",
+  RATE_LIMITED: "RATE_LIMITED",
+  QUOTA_EXCEEDED: "QUOTA_EXCEEDED",
+  PLAN_LIMIT: "PLAN_LIMIT",
+  INTERNAL: "INTERNAL",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const publicCodes = new Set<string>(Object.values(ErrorCode));
+
+/** True when the code is one Mary sends to clients as it is. */
+export function isPublicErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === "string" && publicCodes.has(code);
+}
+
+/** An error whose message and code are safe to show to the caller. */
+export function appError(
+  code: ErrorCode,
+  message: string,
+  extensions: Record<string, unknown> = {},
+): GraphQLError {
+  return new GraphQLError(message, { extensions: { ...extensions, code } });
+}
+
+export const unauthenticated = (message = "Authentication required") =>
+  appError(ErrorCode.UNAUTHENTICATED, message);
+export const forbidden = (message = "Not allowed") => appError(ErrorCode.FORBIDDEN, message);
+export const badUserInput = (message: string, field?: string) =>
+  appError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
+export const notFound = (what: string) => appError(ErrorCode.NOT_FOUND, `${what} not found`);
+export const rateLimited = (message: string, retryAfterSeconds: number) =>
+  appError(ErrorCode.RATE_LIMITED, message, { retryAfterSeconds });
+
+/**
+ * Formats errors for clients: known codes pass through, validation errors
+ * become BAD_USER_INPUT, anything else becomes INTERNAL with no details.
+ */
+const REQUEST_ERROR_CODES = new Set([
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+  "OPERATION_RESOLUTION_FAILURE",
+  "BAD_REQUEST",
+]);
+
+export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedError & { extensions: { code: string } } {
+  const code = formatted.extensions?.code;
+  if (isPublicErrorCode(code)) {
+    const { stacktrace: _stack, exception: _exception, serviceName: _service, ...rest } = formatted.extensions ?? {};
+    return { ...formatted, extensions: { ...rest, code } };
+  }
+  if (typeof code === "string" && REQUEST_ERROR_CODES.has(code)) {
+    return { message: formatted.message, locations: formatted.locations, extensions: { code } };
+  }
+  return { message: "Internal server error", path: formatted.path, extensions: { code: ErrorCode.INTERNAL } };
+}

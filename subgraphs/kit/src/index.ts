@@ -1,0 +1,13 @@
+import "reflect-metadata";
+export * from "./access.ts";
+export * from "./config.ts";
+export * from "./errors.ts";
+export * from "./http.ts";
+export * from "./loaders.ts";
+export * from "./logger.ts";
+export * from "./orm.ts";
+export * from "./principal.ts";
+export * from "./redis.ts";
+export * from "./schema.ts";
+export * from "./server.ts";
+export * from "./tokens.ts";

@@ -1,0 +1,14 @@
+import { createHash } from "node:crypto";
+import { Redis } from "ioredis";
+
+/** A Redis client that fails commands fast instead of queueing them forever while disconnected. */
+export function createRedis(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+}
+
+/** API keys are long random strings, so SHA-256 is enough to store and look them up by. */
+export const hashApiKey = (key: string) => createHash("sha256").update(key).digest("hex");
+
+/** Where the gateway caches a resolved API key; users deletes it on revocation. */
+export const apiKeyCacheKey = (keyHash: string) => `apikey:${keyHash}`;
+export type { Redis };

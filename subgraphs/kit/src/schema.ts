@@ -1,0 +1,41 @@
+import "reflect-metadata";
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import { addResolversToSchema } from "@graphql-tools/schema";
+import { printSchemaWithDirectives } from "@graphql-tools/utils";
+import { parse, type GraphQLSchema } from "graphql";
+import { buildSchema, createResolversMap, type BuildSchemaOptions } from "type-graphql";
+
+/** The Federation 2 directives Mary's subgraphs use, linked once per schema. */
+const FEDERATION_LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag"])';
+
+export type ReferenceResolvers = Record<string, { __resolveReference: (...args: any[]) => unknown }>;
+
+export interface FederatedSchemaOptions {
+  resolvers: BuildSchemaOptions["resolvers"];
+  /** Entity and value types that no resolver returns directly but the graph needs. */
+  orphanedTypes?: BuildSchemaOptions["orphanedTypes"];
+  /** `__resolveReference` for each entity this subgraph owns, as a plain resolver map. */
+  referenceResolvers?: ReferenceResolvers;
+}
+
+/**
+ * Builds a Federation 2 subgraph schema from type-graphql resolvers: type-graphql
+ * prints the SDL with its directives, @apollo/subgraph turns it into a subgraph
+ * (adding _entities/_service), and reference resolvers are attached last.
+ */
+export async function buildFederatedSchema(options: FederatedSchemaOptions): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
+    resolvers: options.resolvers,
+    orphanedTypes: options.orphanedTypes,
+    skipCheck: true,
+    validate: false,
+  });
+  const typeDefs = parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`);
+  const federated = buildSubgraphSchema([
+    { typeDefs, resolvers: createResolversMap(schema) as any },
+  ]);
+  return options.referenceResolvers
+    ? addResolversToSchema({ schema: federated, resolvers: options.referenceResolvers, updateResolversInPlace: true })
+    : federated;
+}

@@ -1,0 +1,127 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer, type BaseContext } from "@apollo/server";
+import type { GraphQLSchema } from "graphql";
+import { ErrorCode, maskError } from "./errors.ts";
+import { handleGraphQLRequest, HttpError, sendGraphQLError, sendJson } from "./http.ts";
+import type { Logger } from "./logger.ts";
+import { PRINCIPAL_HEADER, REQUEST_ID_HEADER, verifyPrincipal, type Principal } from "./principal.ts";
+
+/** What every subgraph resolver receives, before the subgraph adds its own parts. */
+export interface BaseSubgraphContext extends BaseContext {
+  principal: Principal;
+  requestId: string;
+  log: Logger;
+}
+
+export type ExtraRoute = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+export interface SubgraphServerOptions<C extends BaseSubgraphContext> {
+  name: string;
+  schema: GraphQLSchema;
+  port: number;
+  host?: string;
+  signingSecret: string;
+  log: Logger;
+  /** Adds the subgraph's own per-request parts (an ORM fork, loaders, services). */
+  createContext: (base: BaseSubgraphContext) => C | Promise<C>;
+  /** Throws when a dependency (database, Redis) is not reachable. */
+  checkReady?: () => Promise<void>;
+  introspection?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close: () => Promise<void>;
+}
+
+/** Starts a Node HTTP server and resolves once it listens. */
+export async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/** Closes a Node HTTP server, ending idle keep-alive sockets so close does not hang. */
+export async function closeServer(server: Server): Promise<void> {
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+/**
+ * Serves a subgraph: POST/GET /graphql (only with a valid signed principal
+ * header from the gateway), GET /healthz (the process is up) and GET /readyz
+ * (its datastores answer).
+ */
+export async function startSubgraphServer<C extends BaseSubgraphContext>(
+  options: SubgraphServerOptions<C>,
+): Promise<RunningServer> {
+  const { log } = options;
+  const apollo = new ApolloServer<C>({
+    schema: options.schema,
+    introspection: options.introspection ?? true,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => {
+      const masked = maskError(formatted);
+      if (masked.extensions.code === ErrorCode.INTERNAL) log.error({ err: error }, "resolver failed");
+      return masked;
+    },
+  });
+  await apollo.start();
+
+  const server = createServer(async (req, res) => {
+    const requestId = (req.headers[REQUEST_ID_HEADER] as string | undefined) ?? randomUUID();
+    const reqLog = log.child({ requestId });
+    const started = performance.now();
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    res.on("finish", () =>
+      reqLog.debug({ method: req.method, url: req.url, status: res.statusCode, ms: performance.now() - started }, "request"),
+    );
+    try {
+      const path = new URL(req.url ?? "/", "http://localhost").pathname;
+      if (path === "/healthz") return sendJson(res, 200, { status: "ok", service: options.name });
+      if (path === "/readyz") {
+        try {
+          await options.checkReady?.();
+          return sendJson(res, 200, { status: "ready", service: options.name });
+        } catch (error) {
+          reqLog.warn({ err: error }, "not ready");
+          return sendJson(res, 503, { status: "unavailable", service: options.name });
+        }
+      }
+      if (path !== "/graphql") return sendJson(res, 404, { error: "not found" });
+      const principal = verifyPrincipal(req.headers[PRINCIPAL_HEADER] as string | undefined, options.signingSecret);
+      if (!principal) {
+        return sendGraphQLError(res, 401, "Requests must come through the Mary gateway", ErrorCode.UNAUTHENTICATED);
+      }
+      await handleGraphQLRequest(apollo, req, res, async () =>
+        options.createContext({ principal, requestId, log: reqLog }),
+      );
+    } catch (error) {
+      if (error instanceof HttpError) return sendGraphQLError(res, error.status, error.message, error.code);
+      reqLog.error({ err: error }, "request failed");
+      if (!res.headersSent) sendGraphQLError(res, 500, "Internal server error", ErrorCode.INTERNAL);
+      else res.end();
+    }
+  });
+  const host = options.host ?? "127.0.0.1";
+  const port = await listen(server, options.port, host);
+  log.info({ port }, `${options.name} subgraph listening`);
+  return {
+    url: `http://${host}:${port}/graphql`,
+    port,
+    close: async () => {
+      await closeServer(server);
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { PRINCIPAL_HEADER, signPrincipal, type Principal } from "../principal.ts";
+
+/** The signing secret tests share between the gateway and the subgraphs they start. */
+export const TEST_SIGNING_SECRET = "mary-test-signing-secret-0123456789abcdef";
+
+/** The PostgreSQL server started by `scripts/services up`. */
+export const POSTGRES_URL = process.env.POSTGRES_URL ?? "postgres://mary:mary@127.0.0.1:5432";
+export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/**
+ * Creates an empty database named after the test, so test runs never touch the
+ * databases `pnpm start` uses and never see each other's rows. Returns its URL
+ * and a function that drops it.
+ */
+export async function createTestDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_test_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: `${POSTGRES_URL}/postgres` });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  return {
+    url: `${POSTGRES_URL}/${name}`,
+    drop: async () => {
+      const client = new pg.Client({ connectionString: `${POSTGRES_URL}/postgres` });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/** Headers the gateway would send for this principal. */
+export function signedHeaders(principal: Principal, secret = TEST_SIGNING_SECRET): Record<string, string> {
+  return { [PRINCIPAL_HEADER]: signPrincipal(principal, secret) };
+}
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string; [key: string]: unknown }; path?: unknown[] }[];
+  headers: Headers;
+}
+
+/** Sends one GraphQL operation over real HTTP, as a client would. */
+export async function graphql<T = any>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await response.text();
+  let body: { data?: T; errors?: GraphQLResponse["errors"] } = {};
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(`Non-JSON response (${response.status}): ${text.slice(0, 200)}`);
+  }
+  return { status: response.status, data: body.data ?? undefined, errors: body.errors, headers: response.headers };
+}
+
+/** The first error code of a response, for assertions. */
+export const errorCode = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.code;
