@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer, type BaseContext } from "@apollo/server";
+import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLSchema } from "graphql";
 import { ErrorCode, maskError } from "./errors.ts";
 import { handleGraphQLRequest, HttpError, sendGraphQLError, sendJson } from "./http.ts";
@@ -70,6 +71,8 @@ export async function startSubgraphServer<C extends BaseSubgraphContext>(
     schema: options.schema,
     introspection: options.introspection ?? true,
     includeStacktraceInErrorResponses: false,
+    // Mary does not report traces to Apollo's cloud; computing them per request would be waste.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
     formatError: (formatted, error) => {
       const masked = maskError(formatted);
       if (masked.extensions.code === ErrorCode.INTERNAL) log.error({ err: error }, "resolver failed");

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import pg from "pg";
 import { PRINCIPAL_HEADER, signPrincipal, type Principal } from "../principal.ts";
 
@@ -62,8 +62,16 @@ export async function graphql<T = any>(
   } catch {
     throw new Error(`Non-JSON response (${response.status}): ${text.slice(0, 200)}`);
   }
-  return { status: response.status, data: body.data ?? undefined, errors: body.errors, headers: response.headers };
+  return { status: response.status, data: body.data, errors: body.errors, headers: response.headers };
 }
 
 /** The first error code of a response, for assertions. */
 export const errorCode = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.code;
+
+/** A fresh Ed25519 key pair as PEM, for tests that sign and verify access tokens. */
+export function testKeyPair(): { privateKey: string; publicKey: string } {
+  return generateKeyPairSync("ed25519", {
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
+}

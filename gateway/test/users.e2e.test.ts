@@ -1,0 +1,403 @@
+import { randomUUID } from "node:crypto";
+import { importPKCS8, SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { errorCode, graphql, TEST_SIGNING_SECRET } from "@mary/kit/testing";
+import { signPrincipal } from "@mary/kit";
+import { startPlatform, type Platform } from "./platform.ts";
+
+let platform: Platform;
+beforeAll(async () => {
+  platform = await startPlatform();
+});
+afterAll(async () => {
+  await platform?.stop();
+});
+
+const SIGN_UP = `mutation ($input: SignUpInput!) {
+  signUp(input: $input) { accessToken refreshToken expiresAt role user { id email name } workspace { id name } }
+}`;
+const LOG_IN = `mutation ($input: LogInInput!) { logIn(input: $input) { accessToken refreshToken user { id } workspace { id } } }`;
+const REFRESH = `mutation ($token: String!) { refreshSession(refreshToken: $token) { accessToken refreshToken } }`;
+const ME = `{ me { id email name memberships { role workspace { id name } } } }`;
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const gql = (query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+  graphql(platform.url, query, variables, headers);
+
+let seq = 0;
+/** Signs up a fresh user with their own workspace. */
+async function signUp(overrides: Partial<{ email: string; password: string; name: string; workspaceName: string }> = {}) {
+  seq += 1;
+  const input = {
+    email: `user${seq}-${randomUUID().slice(0, 8)}@example.com`,
+    password: "correct-horse-42",
+    name: `User ${seq}`,
+    workspaceName: `Workspace ${seq}`,
+    ...overrides,
+  };
+  const response = await gql(SIGN_UP, { input });
+  expect(response.errors).toBeUndefined();
+  return { input, ...response.data.signUp } as {
+    input: typeof input;
+    accessToken: string;
+    refreshToken: string;
+    user: { id: string; email: string };
+    workspace: { id: string; name: string };
+  };
+}
+
+/** Row counts of the users database, to prove a refused request changed nothing. */
+async function counts() {
+  const rows = await platform.users.orm.em
+    .fork()
+    .getConnection()
+    .execute(
+      `select (select count(*) from users)::int as users, (select count(*) from workspaces)::int as workspaces,
+              (select count(*) from memberships)::int as memberships, (select count(*) from api_keys)::int as api_keys,
+              (select count(*) from refresh_tokens)::int as refresh_tokens`,
+    );
+  return rows[0];
+}
+
+describe("sign-up, log-in and me through the gateway", () => {
+  test("a new user signs up, logs in and reads themself", async () => {
+    const account = await signUp();
+    expect(account.user.email).toBe(account.input.email);
+    expect(account.workspace.name).toBe(account.input.workspaceName);
+
+    const me = await gql(ME, {}, bearer(account.accessToken));
+    expect(me.errors).toBeUndefined();
+    expect(me.data.me).toMatchObject({
+      id: account.user.id,
+      email: account.input.email,
+      memberships: [{ role: "OWNER", workspace: { id: account.workspace.id, name: account.input.workspaceName } }],
+    });
+
+    const login = await gql(LOG_IN, { input: { email: account.input.email.toUpperCase(), password: account.input.password } });
+    expect(login.errors).toBeUndefined();
+    expect(login.data.logIn.user.id).toBe(account.user.id);
+    const again = await gql(`{ me { id } }`, {}, bearer(login.data.logIn.accessToken));
+    expect(again.data.me.id).toBe(account.user.id);
+  });
+
+  test("me without a token is UNAUTHENTICATED", async () => {
+    const response = await gql(`{ me { id } }`);
+    expect(errorCode(response)).toBe("UNAUTHENTICATED");
+    expect(response.data).toBeNull();
+  });
+
+  test("the gateway answers with a request id", async () => {
+    const response = await gql(`{ __typename }`);
+    expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe("refresh tokens rotate, and reuse ends the session", () => {
+  test("a refresh token works once; using it again revokes the whole family", async () => {
+    const account = await signUp();
+    const first = await gql(REFRESH, { token: account.refreshToken });
+    expect(first.errors).toBeUndefined();
+    const rotated = first.data.refreshSession;
+    expect(rotated.refreshToken).not.toBe(account.refreshToken);
+    expect((await gql(`{ me { id } }`, {}, bearer(rotated.accessToken))).data.me.id).toBe(account.user.id);
+
+    const reuse = await gql(REFRESH, { token: account.refreshToken });
+    expect(errorCode(reuse)).toBe("UNAUTHENTICATED");
+    // The thief's reuse also kills the legitimate, newer token of the same family.
+    const afterReuse = await gql(REFRESH, { token: rotated.refreshToken });
+    expect(errorCode(afterReuse)).toBe("UNAUTHENTICATED");
+  });
+
+  test("logOut ends the session", async () => {
+    const account = await signUp();
+    const out = await gql(`mutation ($t: String!) { logOut(refreshToken: $t) }`, { t: account.refreshToken });
+    expect(out.data.logOut).toBe(true);
+    expect(errorCode(await gql(REFRESH, { token: account.refreshToken }))).toBe("UNAUTHENTICATED");
+  });
+
+  test("an unknown refresh token is UNAUTHENTICATED", async () => {
+    expect(errorCode(await gql(REFRESH, { token: "not-a-real-token" }))).toBe("UNAUTHENTICATED");
+  });
+});
+
+describe("API keys", () => {
+  const CREATE = `mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { key apiKey { id name prefix scopes revokedAt } } }`;
+
+  test("a key is created, used, revoked and then refused", async () => {
+    const account = await signUp();
+    const created = await gql(CREATE, { input: { name: "CI", scopes: ["users:read", "crm:read"] } }, bearer(account.accessToken));
+    expect(created.errors).toBeUndefined();
+    const { key, apiKey } = created.data.createApiKey;
+    expect(key).toMatch(/^mary_[A-Za-z0-9_-]{43}$/);
+    expect(key.startsWith(apiKey.prefix)).toBe(true);
+
+    const stored = await platform.users.orm.em.fork().getConnection().execute(`select key_hash from api_keys where id = ?`, [apiKey.id]);
+    expect(stored[0]!.key_hash).not.toContain(key.slice(5));
+
+    const asKey = await gql(`{ me { id } workspace { id } }`, {}, bearer(key));
+    expect(asKey.errors).toBeUndefined();
+    expect(asKey.data).toEqual({ me: { id: account.user.id }, workspace: { id: account.workspace.id } });
+
+    const listed = await gql(`{ apiKeys { id name scopes } }`, {}, bearer(account.accessToken));
+    expect(listed.data.apiKeys).toEqual([{ id: apiKey.id, name: "CI", scopes: ["users:read", "crm:read"] }]);
+
+    const revoked = await gql(`mutation ($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }`, { id: apiKey.id }, bearer(account.accessToken));
+    expect(revoked.data.revokeApiKey.revokedAt).not.toBeNull();
+    const refused = await gql(`{ me { id } }`, {}, bearer(key));
+    expect(errorCode(refused)).toBe("UNAUTHENTICATED");
+    expect(refused.status).toBe(401);
+  });
+
+  test("a key acts only within its scopes and cannot mint keys", async () => {
+    const account = await signUp();
+    const created = await gql(CREATE, { input: { name: "crm only", scopes: ["crm:read"] } }, bearer(account.accessToken));
+    const key = created.data.createApiKey.key;
+    expect(errorCode(await gql(`{ me { id } }`, {}, bearer(key)))).toBe("FORBIDDEN");
+    const before = await counts();
+    expect(errorCode(await gql(CREATE, { input: { name: "escalate", scopes: ["users:read"] } }, bearer(key)))).toBe("FORBIDDEN");
+    expect(await counts()).toEqual(before);
+  });
+
+  test("unknown scopes and unknown keys are refused", async () => {
+    const account = await signUp();
+    const before = await counts();
+    const bad = await gql(CREATE, { input: { name: "x", scopes: ["everything:write"] } }, bearer(account.accessToken));
+    expect(errorCode(bad)).toBe("BAD_USER_INPUT");
+    expect(await counts()).toEqual(before);
+    const unknown = await gql(`{ me { id } }`, {}, bearer(`mary_${"A".repeat(43)}`));
+    expect(errorCode(unknown)).toBe("UNAUTHENTICATED");
+  });
+});
+
+describe("bad input gets a clear error and changes nothing", () => {
+  test("duplicate, malformed and weak sign-ups", async () => {
+    const account = await signUp();
+    const cases: [Record<string, string>, string][] = [
+      [{ email: account.input.email.toUpperCase() }, "BAD_USER_INPUT"],
+      [{ email: "not-an-email" }, "BAD_USER_INPUT"],
+      [{ email: "a@b" }, "BAD_USER_INPUT"],
+      [{ password: "short1" }, "BAD_USER_INPUT"],
+      [{ password: "onlyletterslong" }, "BAD_USER_INPUT"],
+      [{ name: "  " }, "BAD_USER_INPUT"],
+    ];
+    for (const [overrides, code] of cases) {
+      const before = await counts();
+      const input = { email: `fresh-${randomUUID()}@example.com`, password: "correct-horse-42", name: "N", workspaceName: "W", ...overrides };
+      const response = await gql(SIGN_UP, { input });
+      expect(errorCode(response), JSON.stringify(overrides)).toBe(code);
+      expect(await counts()).toEqual(before);
+    }
+  });
+
+  test("a wrong password is UNAUTHENTICATED and issues nothing", async () => {
+    const account = await signUp();
+    const before = await counts();
+    const response = await gql(LOG_IN, { input: { email: account.input.email, password: "wrong-password-1" } });
+    expect(errorCode(response)).toBe("UNAUTHENTICATED");
+    expect(response.data).toBeNull();
+    expect(await counts()).toEqual(before);
+  });
+
+  test("repeated wrong passwords lock log-in, even with the right password", async () => {
+    const account = await signUp();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      expect(errorCode(await gql(LOG_IN, { input: { email: account.input.email, password: `wrong-${attempt}-pass` } }))).toBe(
+        "UNAUTHENTICATED",
+      );
+    }
+    const locked = await gql(LOG_IN, { input: { email: account.input.email, password: account.input.password } });
+    expect(errorCode(locked)).toBe("RATE_LIMITED");
+    expect(locked.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(0);
+  });
+
+  test("expired and tampered tokens are UNAUTHENTICATED", async () => {
+    const account = await signUp();
+    const key = await importPKCS8(platform.keys.privateKey, "EdDSA");
+    const expired = await new SignJWT({ wid: account.workspace.id, role: "OWNER", typ: "access" })
+      .setProtectedHeader({ alg: "EdDSA" })
+      .setSubject(account.user.id)
+      .setIssuer("mary-users")
+      .setAudience("mary")
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(key);
+    const expiredResponse = await gql(`{ me { id } }`, {}, bearer(expired));
+    expect(errorCode(expiredResponse)).toBe("UNAUTHENTICATED");
+    expect(expiredResponse.errors?.[0]?.message).toMatch(/expired/);
+
+    const [header, payload, signature] = account.accessToken.split(".") as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString());
+    const forged = Buffer.from(JSON.stringify({ ...claims, role: "OWNER", wid: randomUUID() })).toString("base64url");
+    expect(errorCode(await gql(`{ me { id } }`, {}, bearer(`${header}.${forged}.${signature}`)))).toBe("UNAUTHENTICATED");
+    expect(errorCode(await gql(`{ me { id } }`, {}, { authorization: "Basic abc" }))).toBe("UNAUTHENTICATED");
+  });
+
+  test("malformed GraphQL, unknown fields and wrong types are refused before any subgraph", async () => {
+    expect(errorCode(await gql(`{ me { id `))).toBe("GRAPHQL_PARSE_FAILED");
+    const unknown = await gql(`{ me { passwordHash } }`);
+    expect(errorCode(unknown)).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(unknown.errors?.[0]?.message).not.toMatch(/Did you mean/);
+    const wrongType = await gql(LOG_IN, { input: { email: 42, password: true } });
+    expect(errorCode(wrongType)).toBe("BAD_USER_INPUT");
+  });
+
+  test("too deep, too many aliases and oversized queries are refused", async () => {
+    // me → memberships → workspace → members → user → memberships … : 13 levels, one over the limit.
+    const nest = (levels: number): string =>
+      levels === 0 ? "id" : `memberships { workspace { members { user { ${nest(levels - 1)} } } } }`;
+    const deep = `{ me { ${nest(3)} } }`;
+    const tooDeep = await gql(deep);
+    expect(errorCode(tooDeep)).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(tooDeep.errors?.[0]?.message).toMatch(/depth/);
+
+    const aliases = `{ me { ${Array.from({ length: 31 }, (_, i) => `a${i}: id`).join(" ")} } }`;
+    expect((await gql(aliases)).errors?.[0]?.message).toMatch(/31 aliases/);
+    const rootFields = `{ ${Array.from({ length: 21 }, () => "__typename").join(" ")} }`;
+    expect((await gql(rootFields)).errors?.[0]?.message).toMatch(/21 root fields/);
+
+    const huge = `{ ${"__typename ".repeat(6000)} }`;
+    expect(errorCode(await gql(huge))).toBe("GRAPHQL_PARSE_FAILED");
+  });
+
+  test("CSRF prevention refuses simple cross-site requests", async () => {
+    const response = await fetch(`${platform.url}?query=${encodeURIComponent("{ __typename }")}`);
+    expect(response.status).toBe(400);
+    const form = await fetch(platform.url, { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" });
+    expect(form.status).toBe(400);
+  });
+});
+
+describe("the users subgraph cannot be called around the gateway", () => {
+  test("no signature, a forged signature or a stale one is refused", async () => {
+    const direct = await graphql(platform.users.url, `{ me { id email } }`);
+    expect(direct.status).toBe(401);
+    expect(errorCode(direct)).toBe("UNAUTHENTICATED");
+
+    const forged = signPrincipal({ kind: "service", service: "gateway" }, "some-other-secret-of-enough-length-000");
+    const withForged = await graphql(platform.users.url, `{ __typename }`, {}, { "x-mary-principal": forged });
+    expect(withForged.status).toBe(401);
+
+    const stale = signPrincipal({ kind: "anonymous" }, TEST_SIGNING_SECRET, Date.now() - 5 * 60_000);
+    expect((await graphql(platform.users.url, `{ __typename }`, {}, { "x-mary-principal": stale })).status).toBe(401);
+  });
+
+  test("the internal API-key lookup is hidden from clients", async () => {
+    const response = await gql(`{ apiKeyIdentity(key: "mary_x") { userId } }`);
+    expect(errorCode(response)).toBe("GRAPHQL_VALIDATION_FAILED");
+  });
+});
+
+describe("workspaces are tenants", () => {
+  test("a user in two workspaces acts in each, and data never crosses", async () => {
+    const account = await signUp();
+    const created = await gql(`mutation { createWorkspace(name: "Second") { id name } }`, {}, bearer(account.accessToken));
+    const second = created.data.createWorkspace;
+    const switched = await gql(
+      `mutation ($id: ID!) { switchWorkspace(workspaceId: $id) { accessToken role workspace { id } } }`,
+      { id: second.id },
+      bearer(account.accessToken),
+    );
+    expect(switched.data.switchWorkspace).toMatchObject({ role: "OWNER", workspace: { id: second.id } });
+    const inSecond = await gql(`{ workspace { id name members { role user { id } } } }`, {}, bearer(switched.data.switchWorkspace.accessToken));
+    expect(inSecond.data.workspace).toEqual({ id: second.id, name: "Second", members: [{ role: "OWNER", user: { id: account.user.id } }] });
+    const inFirst = await gql(`{ workspace { id } }`, {}, bearer(account.accessToken));
+    expect(inFirst.data.workspace.id).toBe(account.workspace.id);
+    const me = await gql(ME, {}, bearer(account.accessToken));
+    expect(me.data.me.memberships.map((m: { workspace: { id: string } }) => m.workspace.id).sort()).toEqual(
+      [account.workspace.id, second.id].sort(),
+    );
+  });
+
+  test("a member of workspace A cannot read or change anything of workspace B", async () => {
+    const alice = await signUp();
+    const bob = await signUp();
+    const aliceKey = (
+      await gql(
+        `mutation { createApiKey(input: { name: "a", scopes: ["users:read"] }) { key apiKey { id } } }`,
+        {},
+        bearer(alice.accessToken),
+      )
+    ).data.createApiKey;
+    const before = await counts();
+
+    const addToA = await gql(
+      `mutation ($w: ID!, $e: String!) { addMember(workspaceId: $w, email: $e, role: ADMIN) { role } }`,
+      { w: alice.workspace.id, e: bob.input.email },
+      bearer(bob.accessToken),
+    );
+    expect(errorCode(addToA)).toBe("FORBIDDEN");
+    const removeAlice = await gql(
+      `mutation ($w: ID!, $u: ID!) { removeMember(workspaceId: $w, userId: $u) }`,
+      { w: alice.workspace.id, u: alice.user.id },
+      bearer(bob.accessToken),
+    );
+    expect(errorCode(removeAlice)).toBe("FORBIDDEN");
+    const revoke = await gql(`mutation ($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: aliceKey.apiKey.id }, bearer(bob.accessToken));
+    expect(errorCode(revoke)).toBe("NOT_FOUND");
+    const switchToA = await gql(
+      `mutation ($id: ID!) { switchWorkspace(workspaceId: $id) { accessToken } }`,
+      { id: alice.workspace.id },
+      bearer(bob.accessToken),
+    );
+    expect(errorCode(switchToA)).toBe("FORBIDDEN");
+    expect(await counts()).toEqual(before);
+
+    const bobSees = await gql(`{ workspace { id members { user { id email } } } apiKeys { id } }`, {}, bearer(bob.accessToken));
+    expect(bobSees.data.workspace.id).toBe(bob.workspace.id);
+    expect(JSON.stringify(bobSees.data)).not.toContain(alice.user.id);
+    expect(bobSees.data.apiKeys).toEqual([]);
+    // Alice's key still works: Bob's attempt changed nothing.
+    expect((await gql(`{ me { id } }`, {}, bearer(aliceKey.key))).data.me.id).toBe(alice.user.id);
+  });
+
+  test("owners add and remove members; members cannot manage; the last owner stays", async () => {
+    const owner = await signUp();
+    const member = await signUp();
+    const added = await gql(
+      `mutation ($w: ID!, $e: String!) { addMember(workspaceId: $w, email: $e, role: MEMBER) { role user { id } } }`,
+      { w: owner.workspace.id, e: member.input.email },
+      bearer(owner.accessToken),
+    );
+    expect(added.data.addMember).toEqual({ role: "MEMBER", user: { id: member.user.id } });
+    const duplicate = await gql(
+      `mutation ($w: ID!, $e: String!) { addMember(workspaceId: $w, email: $e, role: MEMBER) { role } }`,
+      { w: owner.workspace.id, e: member.input.email },
+      bearer(owner.accessToken),
+    );
+    expect(errorCode(duplicate)).toBe("BAD_USER_INPUT");
+
+    const asMember = (
+      await gql(LOG_IN, { input: { email: member.input.email, password: member.input.password, workspaceId: owner.workspace.id } })
+    ).data.logIn;
+    const memberAdds = await gql(
+      `mutation ($w: ID!, $e: String!) { addMember(workspaceId: $w, email: $e, role: ADMIN) { role } }`,
+      { w: owner.workspace.id, e: member.input.email },
+      bearer(asMember.accessToken),
+    );
+    expect(errorCode(memberAdds)).toBe("FORBIDDEN");
+    const lastOwner = await gql(
+      `mutation ($w: ID!, $u: ID!) { removeMember(workspaceId: $w, userId: $u) }`,
+      { w: owner.workspace.id, u: owner.user.id },
+      bearer(owner.accessToken),
+    );
+    expect(errorCode(lastOwner)).toBe("BAD_USER_INPUT");
+
+    const removed = await gql(
+      `mutation ($w: ID!, $u: ID!) { removeMember(workspaceId: $w, userId: $u) }`,
+      { w: owner.workspace.id, u: member.user.id },
+      bearer(owner.accessToken),
+    );
+    expect(removed.data.removeMember).toBe(true);
+    // A removed member's refresh token for that workspace no longer works.
+    expect(errorCode(await gql(REFRESH, { token: asMember.refreshToken }))).toBe("UNAUTHENTICATED");
+  });
+});
+
+describe("health", () => {
+  test("healthz and readyz", async () => {
+    expect((await fetch(`${platform.gatewayOrigin}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${platform.gatewayOrigin}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: "ready", subgraphs: { users: true } });
+  });
+});
