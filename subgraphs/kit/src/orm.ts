@@ -30,6 +30,7 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
     },
     allowGlobalContext: false,
     debug: options.onQuery ? ["query"] : false,
+    colors: false,
     logger: options.onQuery ? (message) => options.onQuery?.(message) : (message) => options.log?.debug(message),
     pool: { min: 0, max: 10 },
   });

@@ -1,6 +1,5 @@
 import "reflect-metadata";
 import { buildSubgraphSchema } from "@apollo/subgraph";
-import { addResolversToSchema } from "@graphql-tools/schema";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { parse, type GraphQLSchema } from "graphql";
 import { buildSchema, createResolversMap, type BuildSchemaOptions } from "type-graphql";
@@ -22,7 +21,7 @@ export interface FederatedSchemaOptions {
 /**
  * Builds a Federation 2 subgraph schema from type-graphql resolvers: type-graphql
  * prints the SDL with its directives, @apollo/subgraph turns it into a subgraph
- * (adding _entities/_service), and reference resolvers are attached last.
+ * (adding _entities/_service) with the reference resolvers merged into its map.
  */
 export async function buildFederatedSchema(options: FederatedSchemaOptions): Promise<GraphQLSchema> {
   const schema = await buildSchema({
@@ -32,10 +31,9 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
     validate: false,
   });
   const typeDefs = parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`);
-  const federated = buildSubgraphSchema([
-    { typeDefs, resolvers: createResolversMap(schema) as any },
-  ]);
-  return options.referenceResolvers
-    ? addResolversToSchema({ schema: federated, resolvers: options.referenceResolvers, updateResolversInPlace: true })
-    : federated;
+  const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;
+  for (const [typeName, reference] of Object.entries(options.referenceResolvers ?? {})) {
+    resolvers[typeName] = { ...resolvers[typeName], ...reference };
+  }
+  return buildSubgraphSchema([{ typeDefs, resolvers: resolvers as any }]);
 }

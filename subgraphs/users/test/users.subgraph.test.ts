@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createTestDatabase, errorCode, graphql, REDIS_URL, signedHeaders, TEST_SIGNING_SECRET, testKeyPair } from "@mary/kit/testing";
+import type { Principal } from "@mary/kit";
+import { startUsers, type UsersApp } from "../src/app.ts";
+import { loadUsersConfig } from "../src/config.ts";
+
+let app: UsersApp;
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+const statements: string[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase("users");
+  app = await startUsers(
+    loadUsersConfig({
+      NODE_ENV: "test",
+      LOG_LEVEL: "silent",
+      USERS_PORT: "0",
+      USERS_DATABASE_URL: db.url,
+      REDIS_URL,
+      INTERNAL_SIGNING_SECRET: TEST_SIGNING_SECRET,
+      JWT_PRIVATE_KEY: testKeyPair().privateKey,
+    }),
+    { onQuery: (sql) => statements.push(sql) },
+  );
+});
+afterAll(async () => {
+  await app?.close();
+  await db?.drop();
+});
+
+const anonymous: Principal = { kind: "anonymous" };
+const call = (query: string, variables: Record<string, unknown>, principal: Principal) =>
+  graphql(app.url, query, variables, signedHeaders(principal));
+
+async function signUp(email: string) {
+  const response = await call(
+    `mutation ($input: SignUpInput!) { signUp(input: $input) { user { id } workspace { id } } }`,
+    { input: { email, password: "correct-horse-42", name: email, workspaceName: `${email}'s team` } },
+    anonymous,
+  );
+  expect(response.errors).toBeUndefined();
+  return response.data.signUp as { user: { id: string }; workspace: { id: string } };
+}
+
+const owner = (account: { user: { id: string }; workspace: { id: string } }): Principal => ({
+  kind: "user",
+  userId: account.user.id,
+  workspaceId: account.workspace.id,
+  role: "OWNER",
+  scopes: ["users:read", "users:write"],
+  plan: "FREE",
+});
+
+describe("users subgraph against its real database", () => {
+  test("migrations produce exactly the schema the entities describe", async () => {
+    const diff = await app.orm.schema.getUpdateSchemaSQL({ wrap: false });
+    expect(diff.trim()).toBe("");
+  });
+
+  test("readyz answers when PostgreSQL and Redis do", async () => {
+    const response = await fetch(new URL("/readyz", app.url));
+    expect(response.status).toBe(200);
+  });
+
+  test("_entities resolves only users who share the caller's workspace, in one batch", async () => {
+    const alice = await signUp("entities-alice@example.com");
+    const bob = await signUp("entities-bob@example.com");
+    const carol = await signUp("entities-carol@example.com");
+    const added = await call(
+      `mutation ($w: ID!, $e: String!) { addMember(workspaceId: $w, email: $e, role: MEMBER) { role } }`,
+      { w: alice.workspace.id, e: "entities-carol@example.com" },
+      owner(alice),
+    );
+    expect(added.errors).toBeUndefined();
+
+    statements.length = 0;
+    const representations = [alice, bob, carol].map((account) => ({ __typename: "User", id: account.user.id }));
+    const response = await call(
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { id email } } }`,
+      { r: representations },
+      owner(alice),
+    );
+    expect(response.errors).toBeUndefined();
+    expect(response.data._entities).toEqual([
+      { id: alice.user.id, email: "entities-alice@example.com" },
+      null,
+      { id: carol.user.id, email: "entities-carol@example.com" },
+    ]);
+    // One query for the memberships in the caller's workspace, one for those users: not one per representation.
+    expect(statements.filter((sql) => /\bselect\b/i.test(sql))).toHaveLength(2);
+  });
+
+  test("_entities never resolves another workspace", async () => {
+    const dave = await signUp("entities-dave@example.com");
+    const erin = await signUp("entities-erin@example.com");
+    const response = await call(
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Workspace { id name } } }`,
+      { r: [{ __typename: "Workspace", id: erin.workspace.id }, { __typename: "Workspace", id: dave.workspace.id }] },
+      owner(dave),
+    );
+    expect(response.data._entities).toEqual([null, { id: dave.workspace.id, name: "entities-dave@example.com's team" }]);
+  });
+
+  test("the API-key lookup answers only the gateway's service principal", async () => {
+    const frank = await signUp("entities-frank@example.com");
+    const asUser = await call(`{ apiKeyIdentity(key: "mary_x") { userId } }`, {}, owner(frank));
+    expect(errorCode(asUser)).toBe("FORBIDDEN");
+    const asGateway = await call(`{ apiKeyIdentity(key: "mary_x") { userId } }`, {}, { kind: "service", service: "gateway" });
+    expect(asGateway.errors).toBeUndefined();
+    expect(asGateway.data.apiKeyIdentity).toBeNull();
+  });
+
+  test("two sign-ups racing for one email create one account", async () => {
+    const attempt = () =>
+      call(
+        `mutation ($input: SignUpInput!) { signUp(input: $input) { user { id } } }`,
+        { input: { email: "race@example.com", password: "correct-horse-42", name: "R", workspaceName: "R" } },
+        anonymous,
+      );
+    const results = await Promise.all([attempt(), attempt(), attempt()]);
+    expect(results.filter((result) => !result.errors)).toHaveLength(1);
+    expect(results.filter((result) => errorCode(result) === "BAD_USER_INPUT")).toHaveLength(2);
+    const rows = await app.orm.em.fork().getConnection().execute(`select count(*)::int as n from users where email = 'race@example.com'`);
+    expect(rows[0]!.n).toBe(1);
+    const workspaces = await app.orm.em.fork().getConnection().execute(`select count(*)::int as n from workspaces where name = 'R'`);
+    expect(workspaces[0]!.n).toBe(1);
+  });
+});
