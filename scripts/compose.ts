@@ -27,8 +27,7 @@ async function buildSubgraph(name: string): Promise<GraphQLSchema> {
     unknown
   >;
   const builder = Object.entries(module).find(([key]) => /^build\w+Schema$/.test(key))?.[1] as
-    | (() => Promise<GraphQLSchema>)
-    | undefined;
+    (() => Promise<GraphQLSchema>) | undefined;
   if (!builder) throw new Error(`subgraphs/${name}/src/schema.ts exports no build…Schema function`);
   return builder();
 }

@@ -88,7 +88,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
 
   const redis = createRedis(config.REDIS_URL);
   const authenticator = new Authenticator({
-    verifyingKey: await importVerifyingKey(readPem(config.JWT_PUBLIC_KEY, config.JWT_PUBLIC_KEY_FILE, "JWT_PUBLIC_KEY_FILE")),
+    verifyingKey: await importVerifyingKey(
+      readPem(config.JWT_PUBLIC_KEY, config.JWT_PUBLIC_KEY_FILE, "JWT_PUBLIC_KEY_FILE"),
+    ),
     redis,
     usersUrl,
     signingSecret: config.INTERNAL_SIGNING_SECRET,
@@ -119,7 +121,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   });
   await apollo.start();
 
-  const allowedOrigins = new Set(config.CORS_ORIGINS.split(",").map((origin) => origin.trim()).filter(Boolean));
+  const allowedOrigins = new Set(
+    config.CORS_ORIGINS.split(",")
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+  );
   const server = createServer(async (req, res) => {
     const requestId = randomUUID();
     const reqLog = log.child({ requestId });

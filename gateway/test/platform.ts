@@ -19,14 +19,23 @@ export interface Platform {
  */
 export async function startPlatform(env: Record<string, string> = {}): Promise<Platform> {
   const keys = testKeyPair();
-  const common = { NODE_ENV: "test", LOG_LEVEL: "silent", INTERNAL_SIGNING_SECRET: TEST_SIGNING_SECRET, REDIS_URL, ...env };
+  const common = {
+    NODE_ENV: "test",
+    LOG_LEVEL: "silent",
+    INTERNAL_SIGNING_SECRET: TEST_SIGNING_SECRET,
+    REDIS_URL,
+    ...env,
+  };
   const usersDb = await createTestDatabase("users");
   const users = await startUsers(
     loadUsersConfig({ ...common, USERS_PORT: "0", USERS_DATABASE_URL: usersDb.url, JWT_PRIVATE_KEY: keys.privateKey }),
   );
-  const gateway = await startGateway(loadGatewayConfig({ ...common, GATEWAY_PORT: "0", JWT_PUBLIC_KEY: keys.publicKey }), {
-    subgraphUrls: { users: users.url },
-  });
+  const gateway = await startGateway(
+    loadGatewayConfig({ ...common, GATEWAY_PORT: "0", JWT_PUBLIC_KEY: keys.publicKey }),
+    {
+      subgraphUrls: { users: users.url },
+    },
+  );
   return {
     url: gateway.url,
     gatewayOrigin: new URL(gateway.url).origin,

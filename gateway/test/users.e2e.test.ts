@@ -26,7 +26,9 @@ const gql = (query: string, variables: Record<string, unknown> = {}, headers: Re
 
 let seq = 0;
 /** Signs up a fresh user with their own workspace. */
-async function signUp(overrides: Partial<{ email: string; password: string; name: string; workspaceName: string }> = {}) {
+async function signUp(
+  overrides: Partial<{ email: string; password: string; name: string; workspaceName: string }> = {},
+) {
   seq += 1;
   const input = {
     email: `user${seq}-${randomUUID().slice(0, 8)}@example.com`,
@@ -73,7 +75,9 @@ describe("sign-up, log-in and me through the gateway", () => {
       memberships: [{ role: "OWNER", workspace: { id: account.workspace.id, name: account.input.workspaceName } }],
     });
 
-    const login = await gql(LOG_IN, { input: { email: account.input.email.toUpperCase(), password: account.input.password } });
+    const login = await gql(LOG_IN, {
+      input: { email: account.input.email.toUpperCase(), password: account.input.password },
+    });
     expect(login.errors).toBeUndefined();
     expect(login.data.logIn.user.id).toBe(account.user.id);
     const again = await gql(`{ me { id } }`, {}, bearer(login.data.logIn.accessToken));
@@ -125,13 +129,20 @@ describe("API keys", () => {
 
   test("a key is created, used, revoked and then refused", async () => {
     const account = await signUp();
-    const created = await gql(CREATE, { input: { name: "CI", scopes: ["users:read", "crm:read"] } }, bearer(account.accessToken));
+    const created = await gql(
+      CREATE,
+      { input: { name: "CI", scopes: ["users:read", "crm:read"] } },
+      bearer(account.accessToken),
+    );
     expect(created.errors).toBeUndefined();
     const { key, apiKey } = created.data.createApiKey;
     expect(key).toMatch(/^mary_[A-Za-z0-9_-]{43}$/);
     expect(key.startsWith(apiKey.prefix)).toBe(true);
 
-    const stored = await platform.users.orm.em.fork().getConnection().execute(`select key_hash from api_keys where id = ?`, [apiKey.id]);
+    const stored = await platform.users.orm.em
+      .fork()
+      .getConnection()
+      .execute(`select key_hash from api_keys where id = ?`, [apiKey.id]);
     expect(stored[0]!.key_hash).not.toContain(key.slice(5));
 
     const asKey = await gql(`{ me { id } workspace { id } }`, {}, bearer(key));
@@ -141,7 +152,11 @@ describe("API keys", () => {
     const listed = await gql(`{ apiKeys { id name scopes } }`, {}, bearer(account.accessToken));
     expect(listed.data.apiKeys).toEqual([{ id: apiKey.id, name: "CI", scopes: ["users:read", "crm:read"] }]);
 
-    const revoked = await gql(`mutation ($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }`, { id: apiKey.id }, bearer(account.accessToken));
+    const revoked = await gql(
+      `mutation ($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }`,
+      { id: apiKey.id },
+      bearer(account.accessToken),
+    );
     expect(revoked.data.revokeApiKey.revokedAt).not.toBeNull();
     const refused = await gql(`{ me { id } }`, {}, bearer(key));
     expect(errorCode(refused)).toBe("UNAUTHENTICATED");
@@ -150,11 +165,17 @@ describe("API keys", () => {
 
   test("a key acts only within its scopes and cannot mint keys", async () => {
     const account = await signUp();
-    const created = await gql(CREATE, { input: { name: "crm only", scopes: ["crm:read"] } }, bearer(account.accessToken));
+    const created = await gql(
+      CREATE,
+      { input: { name: "crm only", scopes: ["crm:read"] } },
+      bearer(account.accessToken),
+    );
     const key = created.data.createApiKey.key;
     expect(errorCode(await gql(`{ me { id } }`, {}, bearer(key)))).toBe("FORBIDDEN");
     const before = await counts();
-    expect(errorCode(await gql(CREATE, { input: { name: "escalate", scopes: ["users:read"] } }, bearer(key)))).toBe("FORBIDDEN");
+    expect(errorCode(await gql(CREATE, { input: { name: "escalate", scopes: ["users:read"] } }, bearer(key)))).toBe(
+      "FORBIDDEN",
+    );
     expect(await counts()).toEqual(before);
   });
 
@@ -182,7 +203,13 @@ describe("bad input gets a clear error and changes nothing", () => {
     ];
     for (const [overrides, code] of cases) {
       const before = await counts();
-      const input = { email: `fresh-${randomUUID()}@example.com`, password: "correct-horse-42", name: "N", workspaceName: "W", ...overrides };
+      const input = {
+        email: `fresh-${randomUUID()}@example.com`,
+        password: "correct-horse-42",
+        name: "N",
+        workspaceName: "W",
+        ...overrides,
+      };
       const response = await gql(SIGN_UP, { input });
       expect(errorCode(response), JSON.stringify(overrides)).toBe(code);
       expect(await counts()).toEqual(before);
@@ -201,9 +228,9 @@ describe("bad input gets a clear error and changes nothing", () => {
   test("repeated wrong passwords lock log-in, even with the right password", async () => {
     const account = await signUp();
     for (let attempt = 0; attempt < 5; attempt++) {
-      expect(errorCode(await gql(LOG_IN, { input: { email: account.input.email, password: `wrong-${attempt}-pass` } }))).toBe(
-        "UNAUTHENTICATED",
-      );
+      expect(
+        errorCode(await gql(LOG_IN, { input: { email: account.input.email, password: `wrong-${attempt}-pass` } })),
+      ).toBe("UNAUTHENTICATED");
     }
     const locked = await gql(LOG_IN, { input: { email: account.input.email, password: account.input.password } });
     expect(errorCode(locked)).toBe("RATE_LIMITED");
@@ -228,7 +255,9 @@ describe("bad input gets a clear error and changes nothing", () => {
     const [header, payload, signature] = account.accessToken.split(".") as [string, string, string];
     const claims = JSON.parse(Buffer.from(payload, "base64url").toString());
     const forged = Buffer.from(JSON.stringify({ ...claims, role: "OWNER", wid: randomUUID() })).toString("base64url");
-    expect(errorCode(await gql(`{ me { id } }`, {}, bearer(`${header}.${forged}.${signature}`)))).toBe("UNAUTHENTICATED");
+    expect(errorCode(await gql(`{ me { id } }`, {}, bearer(`${header}.${forged}.${signature}`)))).toBe(
+      "UNAUTHENTICATED",
+    );
     expect(errorCode(await gql(`{ me { id } }`, {}, { authorization: "Basic abc" }))).toBe("UNAUTHENTICATED");
   });
 
@@ -269,16 +298,48 @@ describe("bad input gets a clear error and changes nothing", () => {
 
 describe("the users subgraph cannot be called around the gateway", () => {
   test("no signature, a forged signature or a stale one is refused", async () => {
-    const direct = await graphql(platform.users.url, `{ me { id email } }`);
+    const direct = await graphql(
+      platform.users.url,
+      `
+        {
+          me {
+            id
+            email
+          }
+        }
+      `,
+    );
     expect(direct.status).toBe(401);
     expect(errorCode(direct)).toBe("UNAUTHENTICATED");
 
     const forged = signPrincipal({ kind: "service", service: "gateway" }, "some-other-secret-of-enough-length-000");
-    const withForged = await graphql(platform.users.url, `{ __typename }`, {}, { "x-mary-principal": forged });
+    const withForged = await graphql(
+      platform.users.url,
+      `
+        {
+          __typename
+        }
+      `,
+      {},
+      { "x-mary-principal": forged },
+    );
     expect(withForged.status).toBe(401);
 
     const stale = signPrincipal({ kind: "anonymous" }, TEST_SIGNING_SECRET, Date.now() - 5 * 60_000);
-    expect((await graphql(platform.users.url, `{ __typename }`, {}, { "x-mary-principal": stale })).status).toBe(401);
+    expect(
+      (
+        await graphql(
+          platform.users.url,
+          `
+            {
+              __typename
+            }
+          `,
+          {},
+          { "x-mary-principal": stale },
+        )
+      ).status,
+    ).toBe(401);
   });
 
   test("the internal API-key lookup is hidden from clients", async () => {
@@ -290,7 +351,11 @@ describe("the users subgraph cannot be called around the gateway", () => {
 describe("workspaces are tenants", () => {
   test("a user in two workspaces acts in each, and data never crosses", async () => {
     const account = await signUp();
-    const created = await gql(`mutation { createWorkspace(name: "Second") { id name } }`, {}, bearer(account.accessToken));
+    const created = await gql(
+      `mutation { createWorkspace(name: "Second") { id name } }`,
+      {},
+      bearer(account.accessToken),
+    );
     const second = created.data.createWorkspace;
     const switched = await gql(
       `mutation ($id: ID!) { switchWorkspace(workspaceId: $id) { accessToken role workspace { id } } }`,
@@ -298,8 +363,16 @@ describe("workspaces are tenants", () => {
       bearer(account.accessToken),
     );
     expect(switched.data.switchWorkspace).toMatchObject({ role: "OWNER", workspace: { id: second.id } });
-    const inSecond = await gql(`{ workspace { id name members { role user { id } } } }`, {}, bearer(switched.data.switchWorkspace.accessToken));
-    expect(inSecond.data.workspace).toEqual({ id: second.id, name: "Second", members: [{ role: "OWNER", user: { id: account.user.id } }] });
+    const inSecond = await gql(
+      `{ workspace { id name members { role user { id } } } }`,
+      {},
+      bearer(switched.data.switchWorkspace.accessToken),
+    );
+    expect(inSecond.data.workspace).toEqual({
+      id: second.id,
+      name: "Second",
+      members: [{ role: "OWNER", user: { id: account.user.id } }],
+    });
     const inFirst = await gql(`{ workspace { id } }`, {}, bearer(account.accessToken));
     expect(inFirst.data.workspace.id).toBe(account.workspace.id);
     const me = await gql(ME, {}, bearer(account.accessToken));
@@ -332,7 +405,11 @@ describe("workspaces are tenants", () => {
       bearer(bob.accessToken),
     );
     expect(errorCode(removeAlice)).toBe("FORBIDDEN");
-    const revoke = await gql(`mutation ($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: aliceKey.apiKey.id }, bearer(bob.accessToken));
+    const revoke = await gql(
+      `mutation ($id: ID!) { revokeApiKey(id: $id) { id } }`,
+      { id: aliceKey.apiKey.id },
+      bearer(bob.accessToken),
+    );
     expect(errorCode(revoke)).toBe("NOT_FOUND");
     const switchToA = await gql(
       `mutation ($id: ID!) { switchWorkspace(workspaceId: $id) { accessToken } }`,
@@ -342,7 +419,11 @@ describe("workspaces are tenants", () => {
     expect(errorCode(switchToA)).toBe("FORBIDDEN");
     expect(await counts()).toEqual(before);
 
-    const bobSees = await gql(`{ workspace { id members { user { id email } } } apiKeys { id } }`, {}, bearer(bob.accessToken));
+    const bobSees = await gql(
+      `{ workspace { id members { user { id email } } } apiKeys { id } }`,
+      {},
+      bearer(bob.accessToken),
+    );
     expect(bobSees.data.workspace.id).toBe(bob.workspace.id);
     expect(JSON.stringify(bobSees.data)).not.toContain(alice.user.id);
     expect(bobSees.data.apiKeys).toEqual([]);
@@ -367,7 +448,9 @@ describe("workspaces are tenants", () => {
     expect(errorCode(duplicate)).toBe("BAD_USER_INPUT");
 
     const asMember = (
-      await gql(LOG_IN, { input: { email: member.input.email, password: member.input.password, workspaceId: owner.workspace.id } })
+      await gql(LOG_IN, {
+        input: { email: member.input.email, password: member.input.password, workspaceId: owner.workspace.id },
+      })
     ).data.logIn;
     const memberAdds = await gql(
       `mutation ($w: ID!, $e: String!) { addMember(workspaceId: $w, email: $e, role: ADMIN) { role } }`,

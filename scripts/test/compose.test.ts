@@ -22,9 +22,11 @@ test("every type, field and enum value of the public API schema has a descriptio
     const isRoot = ["Query", "Mutation", "Subscription"].includes(type.name);
     if (!isRoot && !type.description) missing.push(type.name);
     if (isObjectType(type) || isInputObjectType(type)) {
-      for (const field of Object.values(type.getFields())) if (!field.description) missing.push(`${type.name}.${field.name}`);
+      for (const field of Object.values(type.getFields()))
+        if (!field.description) missing.push(`${type.name}.${field.name}`);
     }
-    if (isEnumType(type)) for (const value of type.getValues()) if (!value.description) missing.push(`${type.name}.${value.name}`);
+    if (isEnumType(type))
+      for (const value of type.getValues()) if (!value.description) missing.push(`${type.name}.${value.name}`);
   }
   expect(missing).toEqual([]);
 });

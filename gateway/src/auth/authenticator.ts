@@ -37,8 +37,7 @@ export interface AuthenticatorOptions {
   timeoutMs: number;
 }
 
-const unauthenticated = (message: string) =>
-  appError(ErrorCode.UNAUTHENTICATED, message, { http: { status: 401 } });
+const unauthenticated = (message: string) => appError(ErrorCode.UNAUTHENTICATED, message, { http: { status: 401 } });
 
 /**
  * Turns an `Authorization: Bearer …` header into a principal: JWT access tokens
@@ -60,7 +59,11 @@ export class Authenticator {
   private async fromAccessToken(token: string): Promise<AuthenticatedPrincipal> {
     const result = await verifyAccessToken(this.options.verifyingKey, token);
     if (!result.ok) {
-      throw unauthenticated(result.reason === "expired" ? "The access token has expired; refresh the session" : "The access token is not valid");
+      throw unauthenticated(
+        result.reason === "expired"
+          ? "The access token has expired; refresh the session"
+          : "The access token is not valid",
+      );
     }
     const { userId, workspaceId, role } = result.claims;
     return { kind: "user", userId, workspaceId, role, scopes: scopesForRole(role), plan: DEFAULT_PLAN };
@@ -96,7 +99,8 @@ export class Authenticator {
       }),
     });
     const body = (await response.json()) as { data?: { apiKeyIdentity: ApiKeyIdentity | null }; errors?: unknown[] };
-    if (!response.ok || body.errors?.length || !body.data) throw new Error(`users could not resolve an API key (${response.status})`);
+    if (!response.ok || body.errors?.length || !body.data)
+      throw new Error(`users could not resolve an API key (${response.status})`);
     return body.data.apiKeyIdentity;
   }
 }

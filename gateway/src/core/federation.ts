@@ -55,7 +55,11 @@ export function createFederation<Context extends Record<string, any>>(options: F
 class SubgraphDataSource<Context extends Record<string, any>> extends RemoteGraphQLDataSource<Context> {
   private readonly subgraphHeaders?: (context: Context) => Record<string, string>;
 
-  constructor(config: { url: string; timeoutMs: number; subgraphHeaders?: (context: Context) => Record<string, string> }) {
+  constructor(config: {
+    url: string;
+    timeoutMs: number;
+    subgraphHeaders?: (context: Context) => Record<string, string>;
+  }) {
     super({
       url: config.url,
       // A subgraph that hangs must not hold the client's request forever.

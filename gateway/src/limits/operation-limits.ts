@@ -15,7 +15,11 @@ export interface OperationLimits {
 }
 
 /** How deeply fields nest, with fragments expanded (fragment cycles are already refused by graphql-js). */
-function depthOf(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): number {
+function depthOf(
+  selectionSet: SelectionSetNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  seen = new Set<string>(),
+): number {
   let depth = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
@@ -23,7 +27,9 @@ function depthOf(selectionSet: SelectionSetNode, fragments: Map<string, Fragment
       continue;
     }
     const name = selection.kind === Kind.FRAGMENT_SPREAD ? selection.name.value : undefined;
-    const set = name ? fragments.get(name)?.selectionSet : (selection as { selectionSet: SelectionSetNode }).selectionSet;
+    const set = name
+      ? fragments.get(name)?.selectionSet
+      : (selection as { selectionSet: SelectionSetNode }).selectionSet;
     if (!set || (name && seen.has(name))) continue;
     depth = Math.max(depth, depthOf(set, fragments, name ? new Set([...seen, name]) : seen));
   }
@@ -31,7 +37,11 @@ function depthOf(selectionSet: SelectionSetNode, fragments: Map<string, Fragment
 }
 
 /** Fields selected at the top of the operation, with fragments expanded. */
-function rootFieldsOf(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): number {
+function rootFieldsOf(
+  selectionSet: SelectionSetNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  seen = new Set<string>(),
+): number {
   let count = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
@@ -39,7 +49,9 @@ function rootFieldsOf(selectionSet: SelectionSetNode, fragments: Map<string, Fra
       continue;
     }
     const name = selection.kind === Kind.FRAGMENT_SPREAD ? selection.name.value : undefined;
-    const set = name ? fragments.get(name)?.selectionSet : (selection as { selectionSet: SelectionSetNode }).selectionSet;
+    const set = name
+      ? fragments.get(name)?.selectionSet
+      : (selection as { selectionSet: SelectionSetNode }).selectionSet;
     if (!set || (name && seen.has(name))) continue;
     count += rootFieldsOf(set, fragments, name ? new Set([...seen, name]) : seen);
   }
@@ -67,12 +79,16 @@ export function operationLimitsRule(limits: OperationLimits): ValidationRule {
         leave(node) {
           const depth = depthOf(node.selectionSet, fragments);
           if (depth > limits.maxDepth) {
-            context.reportError(new GraphQLError(`Query depth ${depth} exceeds the limit of ${limits.maxDepth}`, { nodes: [node] }));
+            context.reportError(
+              new GraphQLError(`Query depth ${depth} exceeds the limit of ${limits.maxDepth}`, { nodes: [node] }),
+            );
           }
           const rootFields = rootFieldsOf(node.selectionSet, fragments);
           if (rootFields > limits.maxRootFields) {
             context.reportError(
-              new GraphQLError(`Operation selects ${rootFields} root fields; the limit is ${limits.maxRootFields}`, { nodes: [node] }),
+              new GraphQLError(`Operation selects ${rootFields} root fields; the limit is ${limits.maxRootFields}`, {
+                nodes: [node],
+              }),
             );
           }
         },
@@ -80,7 +96,9 @@ export function operationLimitsRule(limits: OperationLimits): ValidationRule {
       Document: {
         leave() {
           if (aliases > limits.maxAliases) {
-            context.reportError(new GraphQLError(`Operation uses ${aliases} aliases; the limit is ${limits.maxAliases}`));
+            context.reportError(
+              new GraphQLError(`Operation uses ${aliases} aliases; the limit is ${limits.maxAliases}`),
+            );
           }
         },
       },

@@ -10,9 +10,7 @@ export function loadConfig<Shape extends z.ZodRawShape>(
 ): Readonly<z.infer<z.ZodObject<Shape>>> {
   const result = z.object(shape).safeParse(env);
   if (!result.success) {
-    const problems = result.error.issues
-      .map((issue) => `  ${issue.path.join(".")}: ${issue.message}`)
-      .join("\n");
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
     throw new Error(`Invalid configuration:\n${problems}`);
   }
   return Object.freeze(result.data);

@@ -21,16 +21,11 @@ export function isPublicErrorCode(code: unknown): code is ErrorCode {
 }
 
 /** An error whose message and code are safe to show to the caller. */
-export function appError(
-  code: ErrorCode,
-  message: string,
-  extensions: Record<string, unknown> = {},
-): GraphQLError {
+export function appError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { ...extensions, code } });
 }
 
-export const unauthenticated = (message = "Authentication required") =>
-  appError(ErrorCode.UNAUTHENTICATED, message);
+export const unauthenticated = (message = "Authentication required") => appError(ErrorCode.UNAUTHENTICATED, message);
 export const forbidden = (message = "Not allowed") => appError(ErrorCode.FORBIDDEN, message);
 export const badUserInput = (message: string, field?: string) =>
   appError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});

@@ -87,7 +87,10 @@ export async function startSubgraphServer<C extends BaseSubgraphContext>(
     const started = performance.now();
     res.setHeader(REQUEST_ID_HEADER, requestId);
     res.on("finish", () =>
-      reqLog.debug({ method: req.method, url: req.url, status: res.statusCode, ms: performance.now() - started }, "request"),
+      reqLog.debug(
+        { method: req.method, url: req.url, status: res.statusCode, ms: performance.now() - started },
+        "request",
+      ),
     );
     try {
       const path = new URL(req.url ?? "/", "http://localhost").pathname;

@@ -61,7 +61,12 @@ export async function verifyAccessToken(key: CryptoKey, token: string): Promise<
   try {
     const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: [ALGORITHM] });
     const role = payload.role as Role;
-    if (payload.typ !== "access" || typeof payload.sub !== "string" || typeof payload.wid !== "string" || !ROLES.includes(role)) {
+    if (
+      payload.typ !== "access" ||
+      typeof payload.sub !== "string" ||
+      typeof payload.wid !== "string" ||
+      !ROLES.includes(role)
+    ) {
       return { ok: false, reason: "invalid" };
     }
     return { ok: true, claims: { userId: payload.sub, workspaceId: payload.wid, role } };

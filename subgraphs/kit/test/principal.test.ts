@@ -21,7 +21,9 @@ describe("signed principal header", () => {
   test("is refused when tampered, signed with another secret, stale or malformed", () => {
     const header = signPrincipal(principal, SECRET);
     const [payload, signature] = header.split(".") as [string, string];
-    const elevated = Buffer.from(JSON.stringify({ p: { ...principal, role: "OWNER" }, iat: Date.now() })).toString("base64url");
+    const elevated = Buffer.from(JSON.stringify({ p: { ...principal, role: "OWNER" }, iat: Date.now() })).toString(
+      "base64url",
+    );
     expect(verifyPrincipal(`${elevated}.${signature}`, SECRET)).toBeNull();
     expect(verifyPrincipal(header, `${SECRET}-other`)).toBeNull();
     expect(verifyPrincipal(signPrincipal(principal, SECRET, Date.now() - 120_000), SECRET)).toBeNull();
@@ -40,7 +42,9 @@ describe("signed principal header", () => {
 
 describe("config", () => {
   test("fails fast naming each wrong variable", () => {
-    expect(() => loadConfig({ PORT: port(1), NAME: port(2) }, { PORT: "nope", NAME: "70000" })).toThrow(/PORT[\s\S]*NAME/);
+    expect(() => loadConfig({ PORT: port(1), NAME: port(2) }, { PORT: "nope", NAME: "70000" })).toThrow(
+      /PORT[\s\S]*NAME/,
+    );
   });
 
   test("applies defaults and freezes the result", () => {
@@ -52,7 +56,9 @@ describe("config", () => {
 
 describe("error masking", () => {
   test("passes Mary's codes, hides everything else", () => {
-    expect(maskError({ message: "no", extensions: { code: "FORBIDDEN", stacktrace: ["x"], serviceName: "users" } })).toEqual({
+    expect(
+      maskError({ message: "no", extensions: { code: "FORBIDDEN", stacktrace: ["x"], serviceName: "users" } }),
+    ).toEqual({
       message: "no",
       extensions: { code: "FORBIDDEN" },
     });

@@ -1,4 +1,13 @@
-import { createLogger, createOrm, createRedis, importSigningKey, migrate, readPem, startSubgraphServer, type RunningServer } from "@mary/kit";
+import {
+  createLogger,
+  createOrm,
+  createRedis,
+  importSigningKey,
+  migrate,
+  readPem,
+  startSubgraphServer,
+  type RunningServer,
+} from "@mary/kit";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import type { UsersConfig } from "./config.ts";
 import { createLoaders, type UsersContext } from "./context.ts";
@@ -20,8 +29,16 @@ export async function startUsers(
   options: { onQuery?: (sql: string) => void } = {},
 ): Promise<UsersApp> {
   const log = createLogger("users", config.LOG_LEVEL);
-  const signingKey = await importSigningKey(readPem(config.JWT_PRIVATE_KEY, config.JWT_PRIVATE_KEY_FILE, "JWT_PRIVATE_KEY_FILE"));
-  const orm = await createOrm({ databaseUrl: config.USERS_DATABASE_URL, entities, migrations, log, onQuery: options.onQuery });
+  const signingKey = await importSigningKey(
+    readPem(config.JWT_PRIVATE_KEY, config.JWT_PRIVATE_KEY_FILE, "JWT_PRIVATE_KEY_FILE"),
+  );
+  const orm = await createOrm({
+    databaseUrl: config.USERS_DATABASE_URL,
+    entities,
+    migrations,
+    log,
+    onQuery: options.onQuery,
+  });
   await migrate(orm);
   const redis = createRedis(config.REDIS_URL);
   const throttle = new LoginThrottle(redis, config.LOGIN_MAX_FAILURES, config.LOGIN_FAILURE_WINDOW_SECONDS);

@@ -10,11 +10,16 @@ export const usersConfigShape = {
   JWT_PRIVATE_KEY: z.string().optional(),
   JWT_PRIVATE_KEY_FILE: z.string().default(DEFAULT_PRIVATE_KEY_FILE),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
-  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 86_400),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(30 * 86_400),
   /** Failed logins per email allowed in the window before logIn is refused. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
 };
 
 export type UsersConfig = ReturnType<typeof loadUsersConfig>;
-export const loadUsersConfig = (env: Record<string, string | undefined> = process.env) => loadConfig(usersConfigShape, env);
+export const loadUsersConfig = (env: Record<string, string | undefined> = process.env) =>
+  loadConfig(usersConfigShape, env);

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createTestDatabase, errorCode, graphql, REDIS_URL, signedHeaders, TEST_SIGNING_SECRET, testKeyPair } from "@mary/kit/testing";
+import {
+  createTestDatabase,
+  errorCode,
+  graphql,
+  REDIS_URL,
+  signedHeaders,
+  TEST_SIGNING_SECRET,
+  testKeyPair,
+} from "@mary/kit/testing";
 import type { Principal } from "@mary/kit";
 import { startUsers, type UsersApp } from "../src/app.ts";
 import { loadUsersConfig } from "../src/config.ts";
@@ -95,17 +103,29 @@ describe("users subgraph against its real database", () => {
     const erin = await signUp("entities-erin@example.com");
     const response = await call(
       `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Workspace { id name } } }`,
-      { r: [{ __typename: "Workspace", id: erin.workspace.id }, { __typename: "Workspace", id: dave.workspace.id }] },
+      {
+        r: [
+          { __typename: "Workspace", id: erin.workspace.id },
+          { __typename: "Workspace", id: dave.workspace.id },
+        ],
+      },
       owner(dave),
     );
-    expect(response.data._entities).toEqual([null, { id: dave.workspace.id, name: "entities-dave@example.com's team" }]);
+    expect(response.data._entities).toEqual([
+      null,
+      { id: dave.workspace.id, name: "entities-dave@example.com's team" },
+    ]);
   });
 
   test("the API-key lookup answers only the gateway's service principal", async () => {
     const frank = await signUp("entities-frank@example.com");
     const asUser = await call(`{ apiKeyIdentity(key: "mary_x") { userId } }`, {}, owner(frank));
     expect(errorCode(asUser)).toBe("FORBIDDEN");
-    const asGateway = await call(`{ apiKeyIdentity(key: "mary_x") { userId } }`, {}, { kind: "service", service: "gateway" });
+    const asGateway = await call(
+      `{ apiKeyIdentity(key: "mary_x") { userId } }`,
+      {},
+      { kind: "service", service: "gateway" },
+    );
     expect(asGateway.errors).toBeUndefined();
     expect(asGateway.data.apiKeyIdentity).toBeNull();
   });
@@ -120,9 +140,15 @@ describe("users subgraph against its real database", () => {
     const results = await Promise.all([attempt(), attempt(), attempt()]);
     expect(results.filter((result) => !result.errors)).toHaveLength(1);
     expect(results.filter((result) => errorCode(result) === "BAD_USER_INPUT")).toHaveLength(2);
-    const rows = await app.orm.em.fork().getConnection().execute(`select count(*)::int as n from users where email = 'race@example.com'`);
+    const rows = await app.orm.em
+      .fork()
+      .getConnection()
+      .execute(`select count(*)::int as n from users where email = 'race@example.com'`);
     expect(rows[0]!.n).toBe(1);
-    const workspaces = await app.orm.em.fork().getConnection().execute(`select count(*)::int as n from workspaces where name = 'R'`);
+    const workspaces = await app.orm.em
+      .fork()
+      .getConnection()
+      .execute(`select count(*)::int as n from workspaces where name = 'R'`);
     expect(workspaces[0]!.n).toBe(1);
   });
 });

@@ -15,7 +15,9 @@ export class ApiKey {
   @Field(() => String, { description: "A name to tell keys apart." })
   name!: string;
 
-  @Field(() => String, { description: "The first characters of the key, to recognise it; the rest is never shown again." })
+  @Field(() => String, {
+    description: "The first characters of the key, to recognise it; the rest is never shown again.",
+  })
   prefix!: string;
 
   /** SHA-256 of the whole key: keys are long random strings, so a fast hash is enough and lookups stay cheap. */

@@ -61,7 +61,9 @@ export class AuthResolver {
     return ctx.sessions.signUp(input);
   }
 
-  @Mutation(() => AuthPayload, { description: "Signs in with email and password. Repeated failures are refused for a while." })
+  @Mutation(() => AuthPayload, {
+    description: "Signs in with email and password. Repeated failures are refused for a while.",
+  })
   logIn(@Arg("input", () => LogInInput) input: LogInInput, @Ctx() ctx: UsersContext) {
     return ctx.sessions.logIn(input);
   }

@@ -13,13 +13,17 @@ export class WorkspaceResolver {
     return ctx.em.findOneOrFail(Workspace, { id: caller.workspaceId });
   }
 
-  @FieldResolver(() => [Membership], { description: "Everyone in the workspace, oldest first. Only in the active workspace." })
+  @FieldResolver(() => [Membership], {
+    description: "Everyone in the workspace, oldest first. Only in the active workspace.",
+  })
   members(@Root() workspace: Workspace, @Ctx() ctx: UsersContext): Promise<Membership[]> {
     const caller = requireScope(ctx.principal, "users:read");
     return ctx.workspaces.members(caller, workspace.id);
   }
 
-  @Mutation(() => Workspace, { description: "Creates a workspace owned by the caller. Use switchWorkspace to act in it." })
+  @Mutation(() => Workspace, {
+    description: "Creates a workspace owned by the caller. Use switchWorkspace to act in it.",
+  })
   createWorkspace(@Arg("name", () => String) name: string, @Ctx() ctx: UsersContext): Promise<Workspace> {
     return ctx.workspaces.create(requireUserSession(ctx.principal), name);
   }

@@ -18,8 +18,6 @@ import { ApiKey } from "../entities/api-key.entity.ts";
 import { Membership } from "../entities/membership.entity.ts";
 import { checkName } from "./validation.ts";
 
-
-
 /** What the gateway needs to act for an API key. */
 export interface ApiKeyIdentity {
   apiKeyId: string;
@@ -36,7 +34,11 @@ export class ApiKeyService {
   ) {}
 
   /** Creates a key; the secret is returned here once and stored only as a hash. */
-  async create(caller: AuthenticatedPrincipal, name: string, scopes: string[]): Promise<{ key: string; apiKey: ApiKey }> {
+  async create(
+    caller: AuthenticatedPrincipal,
+    name: string,
+    scopes: string[],
+  ): Promise<{ key: string; apiKey: ApiKey }> {
     const unknown = scopes.filter((scope) => !isScope(scope));
     if (unknown.length) throw badUserInput(`Unknown scopes: ${unknown.join(", ")}`, "scopes");
     if (scopes.length === 0) throw badUserInput("A key needs at least one scope", "scopes");
