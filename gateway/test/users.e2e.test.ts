@@ -14,7 +14,11 @@ afterAll(async () => {
 });
 
 const SIGN_UP = `mutation ($input: SignUpInput!) {
-  signUp(input: $input) { accessToken refreshToken expiresAt role user { id email name } workspace { id name } }
+  signUp(input: $input) {
+    accessToken refreshToken expiresAt role
+    user { id email name memberships { role workspace { id } } }
+    workspace { id name members { role user { email } } }
+  }
 }`;
 const LOG_IN = `mutation ($input: LogInInput!) { logIn(input: $input) { accessToken refreshToken user { id } workspace { id } } }`;
 const REFRESH = `mutation ($token: String!) { refreshSession(refreshToken: $token) { accessToken refreshToken } }`;
@@ -66,6 +70,9 @@ describe("sign-up, log-in and me through the gateway", () => {
     const account = await signUp();
     expect(account.user.email).toBe(account.input.email);
     expect(account.workspace.name).toBe(account.input.workspaceName);
+    // The payload is read as the new session, not as the anonymous caller who asked for it.
+    expect(account.user.memberships).toEqual([{ role: "OWNER", workspace: { id: account.workspace.id } }]);
+    expect(account.workspace.members).toEqual([{ role: "OWNER", user: { email: account.input.email } }]);
 
     const me = await gql(ME, {}, bearer(account.accessToken));
     expect(me.errors).toBeUndefined();

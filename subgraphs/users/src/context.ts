@@ -1,11 +1,11 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { createEntityLoader, type BaseSubgraphContext } from "@mary/kit";
+import { createEntityLoader, scopesForRole, type BaseSubgraphContext } from "@mary/kit";
 import type DataLoader from "dataloader";
 import { Membership } from "./entities/membership.entity.ts";
 import { User } from "./entities/user.entity.ts";
 import { Workspace } from "./entities/workspace.entity.ts";
 import type { ApiKeyService } from "./services/api-key.service.ts";
-import type { SessionService } from "./services/session.service.ts";
+import type { Session, SessionService } from "./services/session.service.ts";
 import type { WorkspaceService } from "./services/workspace.service.ts";
 
 export interface UsersContext extends BaseSubgraphContext {
@@ -38,4 +38,22 @@ export function createLoaders(em: EntityManager, base: BaseSubgraphContext): Use
       return em.find(User, { id: { $in: memberships.map((membership) => membership.userId) } });
     }),
   };
+}
+
+/**
+ * After signUp, logIn, refreshSession or switchWorkspace the rest of the operation is read as the
+ * session just made, so `signUp { user { memberships } }` answers for the new user rather than
+ * for the anonymous caller. The plan is not known here and nothing in users reads it.
+ */
+export function actAs(ctx: UsersContext, session: Session): Session {
+  ctx.principal = {
+    kind: "user",
+    userId: session.user.id,
+    workspaceId: session.workspace.id,
+    role: session.role,
+    scopes: scopesForRole(session.role),
+    plan: "FREE",
+  };
+  ctx.loaders = createLoaders(ctx.em, ctx);
+  return session;
 }

@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from "type-graphql";
 import { requireUserSession, type Role } from "@mary/kit";
-import type { UsersContext } from "../context.ts";
+import { actAs, type UsersContext } from "../context.ts";
 import { RoleEnum } from "../entities/membership.entity.ts";
 import { User } from "../entities/user.entity.ts";
 import { Workspace } from "../entities/workspace.entity.ts";
@@ -57,22 +57,22 @@ class LogInInput {
 @Resolver()
 export class AuthResolver {
   @Mutation(() => AuthPayload, { description: "Creates an account and its first workspace, and signs in." })
-  signUp(@Arg("input", () => SignUpInput) input: SignUpInput, @Ctx() ctx: UsersContext) {
-    return ctx.sessions.signUp(input);
+  async signUp(@Arg("input", () => SignUpInput) input: SignUpInput, @Ctx() ctx: UsersContext) {
+    return actAs(ctx, await ctx.sessions.signUp(input));
   }
 
   @Mutation(() => AuthPayload, {
     description: "Signs in with email and password. Repeated failures are refused for a while.",
   })
-  logIn(@Arg("input", () => LogInInput) input: LogInInput, @Ctx() ctx: UsersContext) {
-    return ctx.sessions.logIn(input);
+  async logIn(@Arg("input", () => LogInInput) input: LogInInput, @Ctx() ctx: UsersContext) {
+    return actAs(ctx, await ctx.sessions.logIn(input));
   }
 
   @Mutation(() => AuthPayload, {
     description: "Trades a refresh token for a new pair. Each refresh token works once; reusing one ends the session.",
   })
-  refreshSession(@Arg("refreshToken", () => String) refreshToken: string, @Ctx() ctx: UsersContext) {
-    return ctx.sessions.refresh(refreshToken);
+  async refreshSession(@Arg("refreshToken", () => String) refreshToken: string, @Ctx() ctx: UsersContext) {
+    return actAs(ctx, await ctx.sessions.refresh(refreshToken));
   }
 
   @Mutation(() => Boolean, { description: "Ends the session the refresh token belongs to." })
@@ -81,8 +81,8 @@ export class AuthResolver {
   }
 
   @Mutation(() => AuthPayload, { description: "Starts a session acting in another workspace the user belongs to." })
-  switchWorkspace(@Arg("workspaceId", () => ID) workspaceId: string, @Ctx() ctx: UsersContext) {
+  async switchWorkspace(@Arg("workspaceId", () => ID) workspaceId: string, @Ctx() ctx: UsersContext) {
     const caller = requireUserSession(ctx.principal);
-    return ctx.sessions.switchWorkspace(caller.userId, workspaceId);
+    return actAs(ctx, await ctx.sessions.switchWorkspace(caller.userId, workspaceId));
   }
 }
