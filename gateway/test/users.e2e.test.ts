@@ -17,7 +17,7 @@ const SIGN_UP = `mutation ($input: SignUpInput!) {
   signUp(input: $input) {
     accessToken refreshToken expiresAt role
     user { id email name memberships { role workspace { id } } }
-    workspace { id name members { role user { email } } }
+    workspace { id name members { edges { node { role user { email } } } } }
   }
 }`;
 const LOG_IN = `mutation ($input: LogInInput!) { logIn(input: $input) { accessToken refreshToken user { id } workspace { id } } }`;
@@ -47,8 +47,8 @@ async function signUp(
     input: typeof input;
     accessToken: string;
     refreshToken: string;
-    user: { id: string; email: string };
-    workspace: { id: string; name: string };
+    user: { id: string; email: string; memberships: unknown[] };
+    workspace: { id: string; name: string; members: { edges: unknown[] } };
   };
 }
 
@@ -72,7 +72,9 @@ describe("sign-up, log-in and me through the gateway", () => {
     expect(account.workspace.name).toBe(account.input.workspaceName);
     // The payload is read as the new session, not as the anonymous caller who asked for it.
     expect(account.user.memberships).toEqual([{ role: "OWNER", workspace: { id: account.workspace.id } }]);
-    expect(account.workspace.members).toEqual([{ role: "OWNER", user: { email: account.input.email } }]);
+    expect(account.workspace.members.edges).toEqual([
+      { node: { role: "OWNER", user: { email: account.input.email } } },
+    ]);
 
     const me = await gql(ME, {}, bearer(account.accessToken));
     expect(me.errors).toBeUndefined();
@@ -156,8 +158,10 @@ describe("API keys", () => {
     expect(asKey.errors).toBeUndefined();
     expect(asKey.data).toEqual({ me: { id: account.user.id }, workspace: { id: account.workspace.id } });
 
-    const listed = await gql(`{ apiKeys { id name scopes } }`, {}, bearer(account.accessToken));
-    expect(listed.data.apiKeys).toEqual([{ id: apiKey.id, name: "CI", scopes: ["users:read", "crm:read"] }]);
+    const listed = await gql(`{ apiKeys { edges { node { id name scopes } } } }`, {}, bearer(account.accessToken));
+    expect(listed.data.apiKeys.edges).toEqual([
+      { node: { id: apiKey.id, name: "CI", scopes: ["users:read", "crm:read"] } },
+    ]);
 
     const revoked = await gql(
       `mutation ($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }`,
@@ -278,13 +282,15 @@ describe("bad input gets a clear error and changes nothing", () => {
   });
 
   test("too deep, too many aliases and oversized queries are refused", async () => {
-    // me → memberships → workspace → members → user → memberships … : 13 levels, one over the limit.
-    const nest = (levels: number): string =>
-      levels === 0 ? "id" : `memberships { workspace { members { user { ${nest(levels - 1)} } } } }`;
-    const deep = `{ me { ${nest(3)} } }`;
-    const tooDeep = await gql(deep);
+    // me → memberships → workspace → members → edges → node → user → memberships …
+    const around = (inner: string) => `memberships { workspace { members { edges { ${inner} } } } }`;
+    const atLimit = `{ me { ${around(`node { user { ${around("cursor")} } }`)} } }`; // 12 levels
+    const account = await signUp();
+    const allowed = await gql(atLimit, {}, bearer(account.accessToken));
+    expect(allowed.errors).toBeUndefined();
+    const tooDeep = await gql(`{ me { ${around(`node { user { ${around("node { role }")} } }`)} } }`); // 13
     expect(errorCode(tooDeep)).toBe("GRAPHQL_VALIDATION_FAILED");
-    expect(tooDeep.errors?.[0]?.message).toMatch(/depth/);
+    expect(tooDeep.errors?.[0]?.message).toMatch(/Query depth 13 exceeds the limit of 12/);
 
     const aliases = `{ me { ${Array.from({ length: 31 }, (_, i) => `a${i}: id`).join(" ")} } }`;
     expect((await gql(aliases)).errors?.[0]?.message).toMatch(/31 aliases/);
@@ -371,14 +377,14 @@ describe("workspaces are tenants", () => {
     );
     expect(switched.data.switchWorkspace).toMatchObject({ role: "OWNER", workspace: { id: second.id } });
     const inSecond = await gql(
-      `{ workspace { id name members { role user { id } } } }`,
+      `{ workspace { id name members { edges { node { role user { id } } } } } }`,
       {},
       bearer(switched.data.switchWorkspace.accessToken),
     );
     expect(inSecond.data.workspace).toEqual({
       id: second.id,
       name: "Second",
-      members: [{ role: "OWNER", user: { id: account.user.id } }],
+      members: { edges: [{ node: { role: "OWNER", user: { id: account.user.id } } }] },
     });
     const inFirst = await gql(`{ workspace { id } }`, {}, bearer(account.accessToken));
     expect(inFirst.data.workspace.id).toBe(account.workspace.id);
@@ -427,13 +433,13 @@ describe("workspaces are tenants", () => {
     expect(await counts()).toEqual(before);
 
     const bobSees = await gql(
-      `{ workspace { id members { user { id email } } } apiKeys { id } }`,
+      `{ workspace { id members { edges { node { user { id email } } } } } apiKeys { edges { node { id } } } }`,
       {},
       bearer(bob.accessToken),
     );
     expect(bobSees.data.workspace.id).toBe(bob.workspace.id);
     expect(JSON.stringify(bobSees.data)).not.toContain(alice.user.id);
-    expect(bobSees.data.apiKeys).toEqual([]);
+    expect(bobSees.data.apiKeys.edges).toEqual([]);
     // Alice's key still works: Bob's attempt changed nothing.
     expect((await gql(`{ me { id } }`, {}, bearer(aliceKey.key))).data.me.id).toBe(alice.user.id);
   });
@@ -480,6 +486,104 @@ describe("workspaces are tenants", () => {
     expect(removed.data.removeMember).toBe(true);
     // A removed member's refresh token for that workspace no longer works.
     expect(errorCode(await gql(REFRESH, { token: asMember.refreshToken }))).toBe("UNAUTHENTICATED");
+  });
+});
+
+describe("lists are Relay connections", () => {
+  const KEYS_PAGE = `query ($first: Int, $after: String) {
+    apiKeys(first: $first, after: $after) {
+      edges { cursor node { name } }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    }
+  }`;
+
+  test("API keys page newest first, with no gap or repeat, and a key made meanwhile does not shift later pages", async () => {
+    const account = await signUp();
+    const auth = bearer(account.accessToken);
+    const createKey = async (name: string) => {
+      const created = await gql(
+        `mutation ($name: String!) { createApiKey(input: { name: $name, scopes: ["users:read"] }) { apiKey { id } } }`,
+        { name },
+        auth,
+      );
+      expect(created.errors).toBeUndefined();
+    };
+    for (let i = 1; i <= 7; i++) await createKey(`key ${i}`);
+
+    const names: string[] = [];
+    const pages: { hasNextPage: boolean; hasPreviousPage: boolean }[] = [];
+    let after: string | null = null;
+    do {
+      const response: { data?: any } = await gql(KEYS_PAGE, { first: 3, after }, auth);
+      const page = response.data.apiKeys;
+      names.push(...page.edges.map((edge: { node: { name: string } }) => edge.node.name));
+      pages.push({ hasNextPage: page.pageInfo.hasNextPage, hasPreviousPage: page.pageInfo.hasPreviousPage });
+      expect(page.pageInfo.startCursor).toBe(page.edges[0].cursor);
+      expect(page.pageInfo.endCursor).toBe(page.edges.at(-1).cursor);
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+      if (names.length === 3) await createKey("made between pages"); // lands before page 1
+    } while (after);
+    expect(names).toEqual(["key 7", "key 6", "key 5", "key 4", "key 3", "key 2", "key 1"]);
+    expect(pages).toEqual([
+      { hasNextPage: true, hasPreviousPage: false },
+      { hasNextPage: true, hasPreviousPage: true },
+      { hasNextPage: false, hasPreviousPage: true },
+    ]);
+    const firstPage = (await gql(KEYS_PAGE, { first: 1 }, auth)).data.apiKeys;
+    expect(firstPage.edges.map((edge: { node: { name: string } }) => edge.node.name)).toEqual(["made between pages"]);
+  });
+
+  test("members page oldest first", async () => {
+    const owner = await signUp();
+    const others = [await signUp(), await signUp(), await signUp()];
+    for (const other of others) {
+      const added = await gql(
+        `mutation ($w: ID!, $e: String!) { addMember(workspaceId: $w, email: $e, role: MEMBER) { role } }`,
+        { w: owner.workspace.id, e: other.input.email },
+        bearer(owner.accessToken),
+      );
+      expect(added.errors).toBeUndefined();
+    }
+    const MEMBERS = `query ($after: String) {
+      workspace { members(first: 2, after: $after) { edges { node { user { id } } } pageInfo { hasNextPage endCursor } } }
+    }`;
+    const first = (await gql(MEMBERS, {}, bearer(owner.accessToken))).data.workspace.members;
+    const second = (await gql(MEMBERS, { after: first.pageInfo.endCursor }, bearer(owner.accessToken))).data.workspace
+      .members;
+    const ids = [...first.edges, ...second.edges].map((edge: { node: { user: { id: string } } }) => edge.node.user.id);
+    expect(ids).toEqual([owner.user.id, ...others.map((other) => other.user.id)]);
+    expect([first.pageInfo.hasNextPage, second.pageInfo.hasNextPage]).toEqual([true, false]);
+  });
+
+  test("bad page sizes and foreign cursors are BAD_USER_INPUT; another workspace's cursor shows only your own", async () => {
+    const alice = await signUp();
+    const bob = await signUp();
+    for (const [account, name] of [
+      [bob, "bob 1"],
+      [alice, "alice 1"],
+      [alice, "alice 2"],
+    ] as const) {
+      await gql(
+        `mutation ($name: String!) { createApiKey(input: { name: $name, scopes: ["users:read"] }) { key } }`,
+        { name },
+        bearer(account.accessToken),
+      );
+    }
+    for (const first of [0, -1, 101]) {
+      const response = await gql(KEYS_PAGE, { first }, bearer(alice.accessToken));
+      expect(errorCode(response)).toBe("BAD_USER_INPUT");
+      expect(response.errors?.[0]?.message).toMatch(/first/);
+    }
+    for (const after of ["not-a-cursor", Buffer.from('["not a date","x"]').toString("base64url"), ""]) {
+      expect(errorCode(await gql(KEYS_PAGE, { after }, bearer(alice.accessToken)))).toBe("BAD_USER_INPUT");
+    }
+    expect(errorCode(await gql(KEYS_PAGE, { first: "3" }, bearer(alice.accessToken)))).toBe("BAD_USER_INPUT");
+
+    // A cursor only marks a position: Alice's newest key's cursor, used in Bob's session, continues
+    // Bob's own list (his older key) and never shows Alice's keys.
+    const aliceCursor = (await gql(KEYS_PAGE, { first: 1 }, bearer(alice.accessToken))).data.apiKeys.pageInfo.endCursor;
+    const bobPage = (await gql(KEYS_PAGE, { after: aliceCursor }, bearer(bob.accessToken))).data.apiKeys;
+    expect(bobPage.edges.map((edge: { node: { name: string } }) => edge.node.name)).toEqual(["bob 1"]);
   });
 });
 

@@ -1,7 +1,10 @@
 // Proves each data service that `scripts/services up` (or docker-compose.yml) provides, with the
 // driver the platform uses: a real write, then a read that must return what was written.
 // Everything is namespaced by a random id and removed afterwards.
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { EntitySchema, MikroORM } from "@mikro-orm/postgresql";
 import { Redis } from "ioredis";
 import { MongoClient } from "mongodb";
@@ -14,6 +17,9 @@ const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const MONGODB_URL = process.env.MONGODB_URL ?? "mongodb://127.0.0.1:27017";
 const NEO4J_URL = process.env.NEO4J_URL ?? "bolt://127.0.0.1:7687";
 const STRIPE_API_BASE = process.env.STRIPE_API_BASE ?? "http://127.0.0.1:12111";
+
+const SERVICES = fileURLToPath(new URL("../services", import.meta.url));
+const services = (...args: string[]) => promisify(execFile)("bash", [SERVICES, ...args], { timeout: 120_000 });
 
 const run = randomUUID().replaceAll("-", "").slice(0, 12);
 
@@ -160,5 +166,31 @@ describe("data services", () => {
     const retrieved = await stripe.customers.retrieve(created.id);
     expect(retrieved.id).toBe(created.id);
     expect(retrieved.object).toBe("customer");
+  });
+
+  test("scripts/services is idempotent: a second `up` starts nothing and every server stays as it was", async () => {
+    const before = await services("status");
+    const lines = before.stdout.trim().split("\n");
+    expect(lines.map((line) => line.split(/\s+/).slice(1, 4))).toEqual([
+      ["postgres", "127.0.0.1:5432", "up"],
+      ["redis", "127.0.0.1:6379", "up"],
+      ["ferretdb", "127.0.0.1:27017", "up"],
+      ["neo4j", "127.0.0.1:7687", "up"],
+      ["stripe-mock", "127.0.0.1:12111", "up"],
+    ]);
+    const up = await services("up");
+    expect(up.stdout).not.toMatch(/starting|install|go build|mvn/);
+    expect((await services("status")).stdout).toBe(before.stdout); // same pids: nothing was restarted
+  });
+
+  test("scripts/services refuses unknown services and commands with a clear message", async () => {
+    await expect(services("status", "mysql")).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("unknown service 'mysql'"),
+    });
+    await expect(services("restart")).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("unknown command 'restart'"),
+    });
   });
 });

@@ -6,6 +6,7 @@ export * from "./http.ts";
 export * from "./loaders.ts";
 export * from "./logger.ts";
 export * from "./orm.ts";
+export * from "./pagination.ts";
 export * from "./principal.ts";
 export * from "./redis.ts";
 export * from "./schema.ts";

@@ -1,6 +1,14 @@
 import { Migrator, type Migration } from "@mikro-orm/migrations";
-import { MikroORM, type EntitySchema } from "@mikro-orm/postgresql";
+import {
+  MikroORM,
+  type EntityManager,
+  type EntityName,
+  type EntitySchema,
+  type FilterQuery,
+} from "@mikro-orm/postgresql";
+import { badUserInput } from "./errors.ts";
 import type { Logger } from "./logger.ts";
+import { toConnection, type Connection, type CursorKey, type PageRequest } from "./pagination.ts";
 
 export interface OrmOptions {
   /** postgres://user:password@host:port/database of this subgraph's own database. */
@@ -40,4 +48,47 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
 export async function migrate(orm: MikroORM): Promise<string[]> {
   const applied = await orm.migrator.up();
   return applied.map((migration) => migration.name);
+}
+
+export interface PageOrder<T> {
+  /** The column the list is sorted by; the id breaks ties, so the order is total. */
+  field: keyof T & string;
+  direction: "asc" | "desc";
+}
+
+/**
+ * One page of a list by keyset ("seek") pagination: rows strictly after the cursor's
+ * (field, id) in the list's order, so pages stay stable while rows are added and the
+ * query uses an index on (field, id) instead of an OFFSET scan.
+ */
+export async function findPage<T extends { id: string }>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  where: FilterQuery<T>,
+  request: PageRequest,
+  order: PageOrder<T>,
+): Promise<Connection<T>> {
+  const { field, direction } = order;
+  const properties: Record<string, { runtimeType?: string }> = em.getMetadata().get(entity).properties;
+  const isDate = properties[field]?.runtimeType === "Date";
+  let filter = where;
+  if (request.after) {
+    const [value, id] = request.after;
+    const bound = isDate ? new Date(value) : value;
+    if (bound instanceof Date && Number.isNaN(bound.getTime()))
+      throw badUserInput("`after` is not a cursor from this list", "after");
+    const past = direction === "asc" ? "$gt" : "$lt";
+    // Built from the entity's own field name, which FilterQuery<T> cannot type-check.
+    filter = {
+      $and: [where, { $or: [{ [field]: { [past]: bound } }, { [field]: bound, id: { [past]: id } }] }],
+    } as FilterQuery<T>;
+  }
+  const rows = await em.find(entity, filter, {
+    orderBy: { [field]: direction, id: direction } as never,
+    limit: request.first + 1,
+  });
+  return toConnection(rows as T[], request, (row): CursorKey => {
+    const value = row[field] as unknown;
+    return [value instanceof Date ? value.toISOString() : (value as string | number), row.id];
+  });
 }

@@ -151,4 +151,44 @@ describe("users subgraph against its real database", () => {
       .execute(`select count(*)::int as n from workspaces where name = 'R'`);
     expect(workspaces[0]!.n).toBe(1);
   });
+
+  test("two owners removing each other at once leave exactly one owner", async () => {
+    // Many workspaces race at once, so that without the lock some pair would interleave.
+    const pairs = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => {
+        const first = await signUp(`owner-a${i}@example.com`);
+        const second = await signUp(`owner-b${i}@example.com`);
+        const added = await call(
+          `mutation ($w: ID!, $e: String!) { addMember(workspaceId: $w, email: $e, role: OWNER) { role } }`,
+          { w: first.workspace.id, e: `owner-b${i}@example.com` },
+          owner(first),
+        );
+        expect(added.errors).toBeUndefined();
+        return { first, second };
+      }),
+    );
+    const remove = (workspaceId: string, userId: string, principal: Principal) =>
+      call(
+        `mutation ($w: ID!, $u: ID!) { removeMember(workspaceId: $w, userId: $u) }`,
+        { w: workspaceId, u: userId },
+        principal,
+      );
+    const results = await Promise.all(
+      pairs.flatMap(({ first, second }) => [
+        remove(first.workspace.id, second.user.id, owner(first)),
+        remove(first.workspace.id, first.user.id, owner({ user: second.user, workspace: first.workspace })),
+      ]),
+    );
+    expect(results.filter((result) => result.data?.removeMember === true)).toHaveLength(10);
+    expect(results.filter((result) => errorCode(result) === "BAD_USER_INPUT")).toHaveLength(10);
+    const owners = await app.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ n: number }[]>(
+        `select workspace_id, count(*)::int as n from memberships
+         where workspace_id in (?) and role = 'OWNER' group by workspace_id`,
+        [pairs.map(({ first }) => first.workspace.id)],
+      );
+    expect(owners.map((row) => row.n)).toEqual(Array(10).fill(1));
+  });
 });

@@ -36,9 +36,11 @@ export class ApiKey {
 export const ApiKeySchema = new EntitySchema<ApiKey>({
   class: ApiKey,
   tableName: "api_keys",
+  // Serves the keyset-paginated list of a workspace's keys.
+  indexes: [{ properties: ["workspaceId", "createdAt", "id"] }],
   properties: {
     id: { type: "uuid", primary: true },
-    workspaceId: { type: "uuid", index: true },
+    workspaceId: { type: "uuid" },
     createdById: { type: "uuid" },
     name: { type: "string", length: 100 },
     prefix: { type: "string", length: 16 },

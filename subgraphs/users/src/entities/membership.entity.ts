@@ -32,10 +32,12 @@ export const MembershipSchema = new EntitySchema<Membership>({
   class: Membership,
   tableName: "memberships",
   uniques: [{ properties: ["userId", "workspaceId"] }],
+  // Serves the keyset-paginated list of a workspace's members.
+  indexes: [{ properties: ["workspaceId", "createdAt", "id"] }],
   properties: {
     id: { type: "uuid", primary: true },
     userId: { type: "uuid", fieldName: "user_id", index: true },
-    workspaceId: { type: "uuid", fieldName: "workspace_id", index: true },
+    workspaceId: { type: "uuid", fieldName: "workspace_id" },
     role: { type: "string", length: 16 },
     createdAt: { type: "datetime", onCreate: () => new Date() },
   },

@@ -1,6 +1,14 @@
 import "reflect-metadata";
-import { Arg, Ctx, Directive, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from "type-graphql";
-import { requireScope, requireService, requireUserSession } from "@mary/kit";
+import { Arg, Args, Ctx, Directive, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from "type-graphql";
+import {
+  connectionType,
+  PageArgs,
+  pageRequest,
+  requireScope,
+  requireService,
+  requireUserSession,
+  type Connection,
+} from "@mary/kit";
 import type { UsersContext } from "../context.ts";
 import { ApiKey } from "../entities/api-key.entity.ts";
 import { RoleEnum } from "../entities/membership.entity.ts";
@@ -13,6 +21,8 @@ export class CreatedApiKey {
   @Field(() => ApiKey, { description: "The key's record." })
   apiKey!: ApiKey;
 }
+
+const ApiKeyConnection = connectionType(ApiKey, "ApiKey", "API key");
 
 @InputType({ description: "A new API key." })
 class CreateApiKeyInput {
@@ -45,11 +55,11 @@ export class ApiKeyResolver {
     return ctx.apiKeys.create(requireUserSession(ctx.principal), input.name, input.scopes);
   }
 
-  @Query(() => [ApiKey], {
+  @Query(() => ApiKeyConnection, {
     description: "API keys of the active workspace, newest first (owners and admins see all, members their own).",
   })
-  apiKeys(@Ctx() ctx: UsersContext): Promise<ApiKey[]> {
-    return ctx.apiKeys.list(requireScope(ctx.principal, "users:read"));
+  apiKeys(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: UsersContext): Promise<Connection<ApiKey>> {
+    return ctx.apiKeys.list(requireScope(ctx.principal, "users:read"), pageRequest(page));
   }
 
   @Mutation(() => ApiKey, { description: "Revokes an API key; requests with it are refused within seconds." })

@@ -1,9 +1,19 @@
 import "reflect-metadata";
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { requireScope, requireUserSession, type Role } from "@mary/kit";
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import {
+  connectionType,
+  PageArgs,
+  pageRequest,
+  requireScope,
+  requireUserSession,
+  type Connection,
+  type Role,
+} from "@mary/kit";
 import type { UsersContext } from "../context.ts";
 import { Membership, RoleEnum } from "../entities/membership.entity.ts";
 import { Workspace } from "../entities/workspace.entity.ts";
+
+const MembershipConnection = connectionType(Membership, "Membership", "membership");
 
 @Resolver(() => Workspace)
 export class WorkspaceResolver {
@@ -13,12 +23,16 @@ export class WorkspaceResolver {
     return ctx.em.findOneOrFail(Workspace, { id: caller.workspaceId });
   }
 
-  @FieldResolver(() => [Membership], {
+  @FieldResolver(() => MembershipConnection, {
     description: "Everyone in the workspace, oldest first. Only in the active workspace.",
   })
-  members(@Root() workspace: Workspace, @Ctx() ctx: UsersContext): Promise<Membership[]> {
+  members(
+    @Root() workspace: Workspace,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: UsersContext,
+  ): Promise<Connection<Membership>> {
     const caller = requireScope(ctx.principal, "users:read");
-    return ctx.workspaces.members(caller, workspace.id);
+    return ctx.workspaces.members(caller, workspace.id, pageRequest(page));
   }
 
   @Mutation(() => Workspace, {

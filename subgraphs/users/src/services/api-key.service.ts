@@ -4,12 +4,15 @@ import {
   API_KEY_PREFIX,
   apiKeyCacheKey,
   badUserInput,
+  findPage,
   forbidden,
   hashApiKey,
   isScope,
   notFound,
   scopesForRole,
   type AuthenticatedPrincipal,
+  type Connection,
+  type PageRequest,
   type Redis,
   type Role,
   type Scope,
@@ -60,12 +63,12 @@ export class ApiKeyService {
   }
 
   /** The active workspace's keys, newest first: all of them for owners and admins, one's own for members. */
-  async list(caller: AuthenticatedPrincipal): Promise<ApiKey[]> {
+  list(caller: AuthenticatedPrincipal, page: PageRequest): Promise<Connection<ApiKey>> {
     const where =
       caller.role === "MEMBER"
         ? { workspaceId: caller.workspaceId, createdById: caller.userId }
         : { workspaceId: caller.workspaceId };
-    return this.em.find(ApiKey, where, { orderBy: { createdAt: "desc" }, limit: 1000 });
+    return findPage(this.em, ApiKey, where, page, { field: "createdAt", direction: "desc" });
   }
 
   async revoke(caller: AuthenticatedPrincipal, id: string): Promise<ApiKey> {

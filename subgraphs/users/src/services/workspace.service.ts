@@ -1,5 +1,14 @@
-import type { EntityManager } from "@mikro-orm/postgresql";
-import { badUserInput, forbidden, notFound, type AuthenticatedPrincipal, type Role } from "@mary/kit";
+import { LockMode, type EntityManager } from "@mikro-orm/postgresql";
+import {
+  badUserInput,
+  findPage,
+  forbidden,
+  notFound,
+  type AuthenticatedPrincipal,
+  type Connection,
+  type PageRequest,
+  type Role,
+} from "@mary/kit";
 import { Membership } from "../entities/membership.entity.ts";
 import { User } from "../entities/user.entity.ts";
 import { Workspace } from "../entities/workspace.entity.ts";
@@ -27,11 +36,15 @@ export class WorkspaceService {
   }
 
   /** Members of the caller's active workspace, oldest first. Other workspaces' members are never listed. */
-  async members(caller: AuthenticatedPrincipal, workspaceId: string): Promise<Membership[]> {
+  async members(
+    caller: AuthenticatedPrincipal,
+    workspaceId: string,
+    page: PageRequest,
+  ): Promise<Connection<Membership>> {
     if (workspaceId !== caller.workspaceId) {
       throw forbidden("Members are visible only in your active workspace; switch to it first");
     }
-    return this.em.find(Membership, { workspaceId }, { orderBy: { createdAt: "asc" }, limit: 1000 });
+    return findPage(this.em, Membership, { workspaceId }, page, { field: "createdAt", direction: "asc" });
   }
 
   async addMember(caller: AuthenticatedPrincipal, workspaceId: string, email: string, role: Role): Promise<Membership> {
@@ -51,15 +64,20 @@ export class WorkspaceService {
   async removeMember(caller: AuthenticatedPrincipal, workspaceId: string, userId: string): Promise<boolean> {
     if (userId !== caller.userId) this.assertManages(caller, workspaceId);
     else if (workspaceId !== caller.workspaceId) throw forbidden("Switch to the workspace to leave it");
-    const membership = await this.em.findOne(Membership, { userId, workspaceId });
-    if (!membership) throw notFound("Member");
-    if (membership.role === "OWNER") {
-      if (caller.role !== "OWNER") throw forbidden("Only an owner can remove an owner");
-      const owners = await this.em.count(Membership, { workspaceId, role: "OWNER" });
-      if (owners <= 1) throw badUserInput("A workspace must keep at least one owner", "userId");
-    }
-    await this.em.remove(membership).flush();
-    return true;
+    // The workspace row is locked so that two owners removing each other at once cannot both
+    // pass the last-owner check.
+    return this.em.transactional(async (em) => {
+      await em.findOneOrFail(Workspace, { id: workspaceId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const membership = await em.findOne(Membership, { userId, workspaceId });
+      if (!membership) throw notFound("Member");
+      if (membership.role === "OWNER") {
+        if (caller.role !== "OWNER") throw forbidden("Only an owner can remove an owner");
+        const owners = await em.count(Membership, { workspaceId, role: "OWNER" });
+        if (owners <= 1) throw badUserInput("A workspace must keep at least one owner", "userId");
+      }
+      em.remove(membership);
+      return true;
+    });
   }
 
   /** Managing members happens in the active workspace, as an owner or admin. */
