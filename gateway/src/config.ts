@@ -18,6 +18,16 @@ export const gatewayConfigShape = {
   MAX_ALIASES: z.coerce.number().int().min(0).default(30),
   MAX_ROOT_FIELDS: z.coerce.number().int().min(1).default(20),
   MAX_TOKENS: z.coerce.number().int().min(100).default(5_000),
+  /** Requests per window for each signed-in user and each API key. */
+  RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(600),
+  /** Requests per window for each client address without credentials (sign-up, log-in). */
+  RATE_LIMIT_ANONYMOUS_REQUESTS: z.coerce.number().int().min(1).default(60),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Behind a reverse proxy: take the client address from the first X-Forwarded-For entry. */
+  TRUST_PROXY: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((value) => value === "true"),
 };
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;

@@ -26,6 +26,7 @@ import { Authenticator } from "./auth/authenticator.ts";
 import { subgraphUrlOverrides, type GatewayConfig } from "./config.ts";
 import { createFederation, type SubgraphEndpoint } from "./core/federation.ts";
 import { operationLimitsRule } from "./limits/operation-limits.ts";
+import { RateLimiter } from "./limits/rate-limit.ts";
 
 export interface GatewayContext {
   principal: Principal;
@@ -52,6 +53,13 @@ function applyCors(req: IncomingMessage, res: ServerResponse, allowed: Set<strin
   res.setHeader("access-control-max-age", "600");
   res.writeHead(origin && allowed.has(origin) ? 204 : 403).end();
   return true;
+}
+
+/** The caller's address: the socket's peer, or the proxy's word for it when the proxy is trusted. */
+function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = req.headers["x-forwarded-for"];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
+  return (trustProxy && first) || req.socket.remoteAddress || "unknown";
 }
 
 /** True when every subgraph reports itself ready. */
@@ -97,6 +105,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     apiKeyCacheSeconds: config.API_KEY_CACHE_SECONDS,
     timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
   });
+  const rateLimiter = new RateLimiter(redis, {
+    requests: config.RATE_LIMIT_REQUESTS,
+    anonymousRequests: config.RATE_LIMIT_ANONYMOUS_REQUESTS,
+    windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+  });
   const production = config.NODE_ENV === "production";
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -140,11 +153,14 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         return sendJson(res, allReady ? 200 : 503, { status: allReady ? "ready" : "unavailable", subgraphs: ready });
       }
       if (path !== "/graphql") return sendJson(res, 404, { error: "not found" });
-      await handleGraphQLRequest(apollo, req, res, async () => ({
-        principal: await authenticator.authenticate(req.headers.authorization),
-        requestId,
-        log: reqLog,
-      }));
+      await handleGraphQLRequest(apollo, req, res, async () => {
+        const principal = await authenticator.authenticate(req.headers.authorization);
+        const rate = await rateLimiter.hit(principal, clientAddress(req, config.TRUST_PROXY));
+        res.setHeader("x-ratelimit-limit", rate.limit);
+        res.setHeader("x-ratelimit-remaining", rate.remaining);
+        res.setHeader("x-ratelimit-reset", rate.resetSeconds);
+        return { principal, requestId, log: reqLog };
+      });
     } catch (error) {
       if (error instanceof HttpError) return sendGraphQLError(res, error.status, error.message, error.code);
       reqLog.error({ err: error }, "request failed");

@@ -1,3 +1,4 @@
+import type { RunningServer } from "@mary/kit";
 import { createTestDatabase, REDIS_URL, TEST_SIGNING_SECRET, testKeyPair } from "@mary/kit/testing";
 import { startUsers, type UsersApp } from "../../subgraphs/users/src/app.ts";
 import { loadUsersConfig } from "../../subgraphs/users/src/config.ts";
@@ -10,6 +11,8 @@ export interface Platform {
   gatewayOrigin: string;
   users: UsersApp;
   keys: { privateKey: string; publicKey: string };
+  /** Another gateway in front of the same subgraphs, with its own settings; stopped with the platform. */
+  startGateway: (env: Record<string, string>) => Promise<RunningServer>;
   stop: () => Promise<void>;
 }
 
@@ -24,25 +27,33 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
     LOG_LEVEL: "silent",
     INTERNAL_SIGNING_SECRET: TEST_SIGNING_SECRET,
     REDIS_URL,
+    // Every test client shares 127.0.0.1 and one Redis: only the rate-limit tests ask for limits.
+    RATE_LIMIT_REQUESTS: "1000000",
+    RATE_LIMIT_ANONYMOUS_REQUESTS: "1000000",
     ...env,
   };
   const usersDb = await createTestDatabase("users");
   const users = await startUsers(
     loadUsersConfig({ ...common, USERS_PORT: "0", USERS_DATABASE_URL: usersDb.url, JWT_PRIVATE_KEY: keys.privateKey }),
   );
-  const gateway = await startGateway(
-    loadGatewayConfig({ ...common, GATEWAY_PORT: "0", JWT_PUBLIC_KEY: keys.publicKey }),
-    {
-      subgraphUrls: { users: users.url },
-    },
-  );
+  const gateways: RunningServer[] = [];
+  const addGateway = async (extra: Record<string, string> = {}) => {
+    const gateway = await startGateway(
+      loadGatewayConfig({ ...common, GATEWAY_PORT: "0", JWT_PUBLIC_KEY: keys.publicKey, ...extra }),
+      { subgraphUrls: { users: users.url } },
+    );
+    gateways.push(gateway);
+    return gateway;
+  };
+  const gateway = await addGateway();
   return {
     url: gateway.url,
     gatewayOrigin: new URL(gateway.url).origin,
     users,
     keys,
+    startGateway: addGateway,
     stop: async () => {
-      await gateway.close();
+      await Promise.all(gateways.map((server) => server.close()));
       await users.close();
       await usersDb.drop();
     },

@@ -1,4 +1,5 @@
-import { randomUUID } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { importPKCS8, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { errorCode, graphql, TEST_SIGNING_SECRET } from "@mary/kit/testing";
@@ -584,6 +585,113 @@ describe("lists are Relay connections", () => {
     const aliceCursor = (await gql(KEYS_PAGE, { first: 1 }, bearer(alice.accessToken))).data.apiKeys.pageInfo.endCursor;
     const bobPage = (await gql(KEYS_PAGE, { after: aliceCursor }, bearer(bob.accessToken))).data.apiKeys;
     expect(bobPage.edges.map((edge: { node: { name: string } }) => edge.node.name)).toEqual(["bob 1"]);
+  });
+});
+
+describe("rate limits", () => {
+  /** A POST to /graphql from a chosen loopback address, as another client machine would send it. */
+  function postFrom(url: string, localAddress: string, query: string, headers: Record<string, string> = {}) {
+    return new Promise<{ status: number; headers: IncomingHttpHeaders; body: any }>((resolve, reject) => {
+      const body = JSON.stringify({ query });
+      const req = httpRequest(
+        url,
+        { method: "POST", localAddress, headers: { "content-type": "application/json", ...headers } },
+        (res) => {
+          let text = "";
+          res.on("data", (chunk) => (text += chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(text) }));
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+  }
+
+  /**
+   * A gateway whose window is an hour, so that no window boundary falls inside a test; should one
+   * be under a minute away all the same, the test waits for it to pass and starts clean.
+   */
+  async function limitedGateway() {
+    const gateway = await platform.startGateway({
+      RATE_LIMIT_REQUESTS: "5",
+      RATE_LIMIT_ANONYMOUS_REQUESTS: "3",
+      RATE_LIMIT_WINDOW_SECONDS: "3600",
+    });
+    const secondsLeft = 3600 - (Math.floor(Date.now() / 1000) % 3600);
+    if (secondsLeft < 60) await new Promise((resolve) => setTimeout(resolve, (secondsLeft + 1) * 1000));
+    return gateway;
+  }
+
+  test("each user and API key gets its own budget; over it, 429 RATE_LIMITED with Retry-After", async () => {
+    const gateway = await limitedGateway();
+    const alice = await signUp();
+    const bob = await signUp();
+    const remaining: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const ok = await graphql(
+        gateway.url,
+        `
+          {
+            me {
+              id
+            }
+          }
+        `,
+        {},
+        bearer(alice.accessToken),
+      );
+      expect(ok.data.me.id).toBe(alice.user.id);
+      expect(ok.headers.get("x-ratelimit-limit")).toBe("5");
+      remaining.push(ok.headers.get("x-ratelimit-remaining") ?? "");
+    }
+    expect(remaining).toEqual(["4", "3", "2", "1", "0"]);
+
+    const refused = await graphql(
+      gateway.url,
+      `
+        {
+          me {
+            id
+          }
+        }
+      `,
+      {},
+      bearer(alice.accessToken),
+    );
+    expect(refused.status).toBe(429);
+    expect(errorCode(refused)).toBe("RATE_LIMITED");
+    const retryAfter = Number(refused.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(3600);
+    expect(refused.errors?.[0]?.extensions).toEqual({ code: "RATE_LIMITED", retryAfterSeconds: retryAfter });
+    expect(refused.data).toBeUndefined();
+
+    // Bob is counted on his own.
+    const bobOk = await graphql(
+      gateway.url,
+      `
+        {
+          me {
+            id
+          }
+        }
+      `,
+      {},
+      bearer(bob.accessToken),
+    );
+    expect(bobOk.data.me.id).toBe(bob.user.id);
+  });
+
+  test("callers without credentials are counted per client address", async () => {
+    const gateway = await limitedGateway();
+    const [first, second] = [1, 2].map(() => `127.${randomInt(1, 255)}.${randomInt(1, 255)}.${randomInt(1, 255)}`);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await postFrom(gateway.url, first!, "{ __typename }")).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const refused = await postFrom(gateway.url, first!, "{ __typename }");
+    expect(refused.body.errors[0].extensions.code).toBe("RATE_LIMITED");
+    expect(refused.headers["retry-after"]).toMatch(/^\d+$/);
+    expect((await postFrom(gateway.url, second!, "{ __typename }")).status).toBe(200);
   });
 });
 

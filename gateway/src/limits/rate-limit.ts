@@ -1,0 +1,66 @@
+import { HeaderMap } from "@apollo/server";
+import { appError, ErrorCode, type Principal, type Redis } from "@mary/kit";
+
+export interface RateLimits {
+  /** Requests per window for each signed-in user and each API key. */
+  requests: number;
+  /** Requests per window for each client address without credentials. */
+  anonymousRequests: number;
+  windowSeconds: number;
+}
+
+export interface RateLimitState {
+  limit: number;
+  remaining: number;
+  /** Seconds until the current window ends and the count starts again. */
+  resetSeconds: number;
+}
+
+/** Who a request is counted against: the person, the API key, or else the client's address. */
+function subjectOf(principal: Principal, clientAddress: string): string {
+  switch (principal.kind) {
+    case "user":
+      return `user:${principal.userId}`;
+    case "apiKey":
+      return `key:${principal.apiKeyId ?? principal.userId}`;
+    case "service":
+      return `service:${principal.service}`;
+    default:
+      return `ip:${clientAddress}`;
+  }
+}
+
+/**
+ * Requests per window per caller, counted in Redis so that every gateway replica shares the
+ * count. Fixed windows: one INCR per request, at the price of allowing up to twice the limit
+ * across a window boundary.
+ */
+export class RateLimiter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly limits: RateLimits,
+  ) {}
+
+  /** Counts one request; throws RATE_LIMITED (HTTP 429) once the caller is over its limit. */
+  async hit(principal: Principal, clientAddress: string, now = Date.now()): Promise<RateLimitState> {
+    const { windowSeconds } = this.limits;
+    const limit = principal.kind === "anonymous" ? this.limits.anonymousRequests : this.limits.requests;
+    const window = Math.floor(now / 1000 / windowSeconds);
+    const key = `ratelimit:${windowSeconds}:${subjectOf(principal, clientAddress)}:${window}`;
+    const results = await this.redis
+      .multi()
+      .incr(key)
+      .expire(key, windowSeconds * 2)
+      .exec();
+    const count = Number(results?.[0]?.[1] ?? 0);
+    const resetSeconds = Math.max(1, (window + 1) * windowSeconds - Math.floor(now / 1000));
+    if (count > limit) {
+      const message = `Rate limit of ${limit} requests per ${windowSeconds} s reached; retry in ${resetSeconds} s`;
+      throw appError(ErrorCode.RATE_LIMITED, message, {
+        retryAfterSeconds: resetSeconds,
+        http: { status: 429, headers: new HeaderMap([["retry-after", String(resetSeconds)]]) },
+      });
+    }
+    return { limit, remaining: limit - count, resetSeconds };
+  }
+}
