@@ -18,6 +18,8 @@ export const gatewayConfigShape = {
   MAX_ALIASES: z.coerce.number().int().min(0).default(30),
   MAX_ROOT_FIELDS: z.coerce.number().int().min(1).default(20),
   MAX_TOKENS: z.coerce.number().int().min(100).default(5_000),
+  /** Largest operation cost: fields, times the page size under each connection. */
+  MAX_QUERY_COST: z.coerce.number().int().min(1).default(10_000),
   /** Requests per window for each signed-in user and each API key. */
   RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(600),
   /** Requests per window for each client address without credentials (sign-up, log-in). */

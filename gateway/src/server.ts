@@ -25,6 +25,7 @@ import {
 import { Authenticator } from "./auth/authenticator.ts";
 import { subgraphUrlOverrides, type GatewayConfig } from "./config.ts";
 import { createFederation, type SubgraphEndpoint } from "./core/federation.ts";
+import { operationCostPlugin } from "./limits/operation-cost.ts";
 import { operationLimitsRule } from "./limits/operation-limits.ts";
 import { RateLimiter } from "./limits/rate-limit.ts";
 
@@ -119,6 +120,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: true,
     parseOptions: { maxTokens: config.MAX_TOKENS },
+    plugins: [operationCostPlugin(config.MAX_QUERY_COST)],
     validationRules: [
       operationLimitsRule({
         maxDepth: config.MAX_QUERY_DEPTH,

@@ -1,4 +1,4 @@
-import { randomInt, randomUUID } from "node:crypto";
+import { createHash, randomInt, randomUUID } from "node:crypto";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { importPKCS8, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -300,6 +300,51 @@ describe("bad input gets a clear error and changes nothing", () => {
 
     const huge = `{ ${"__typename ".repeat(6000)} }`;
     expect(errorCode(await gql(huge))).toBe("GRAPHQL_PARSE_FAILED");
+  });
+
+  test("operations that could return too much are refused by cost, with variables counted", async () => {
+    const account = await signUp();
+    const auth = bearer(account.accessToken);
+    // members(first: N) → user → memberships → workspace → members(first: N): about N × N leaves.
+    const nested = `query ($n: Int) {
+      workspace { members(first: $n) { edges { node { user { memberships { workspace {
+        members(first: $n) { edges { node { role } } }
+      } } } } } } }
+    }`;
+    const small = await gql(nested, { n: 10 }, auth);
+    expect(small.errors).toBeUndefined();
+    expect(small.data.workspace.members.edges).toHaveLength(1);
+
+    const big = await gql(nested, { n: 100 }, auth);
+    expect(big.status).toBe(400);
+    expect(errorCode(big)).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(big.errors?.[0]?.message).toMatch(/^Operation cost \d+ exceeds the limit of 10000/);
+    // The same through a fragment and with the page size inline.
+    const viaFragment = await gql(
+      `fragment Deep on Workspace { members(first: 100) { edges { node { user { memberships { workspace {
+         members(first: 100) { edges { node { role } } } } } } } } } }
+       { workspace { ...Deep } }`,
+      {},
+      auth,
+    );
+    expect(viaFragment.errors?.[0]?.message).toMatch(/^Operation cost/);
+  });
+
+  test("automatic persisted queries: a hash alone works once the query is known", async () => {
+    const query = `{ __typename }`;
+    const sha256Hash = createHash("sha256").update(query).digest("hex");
+    const extensions = { persistedQuery: { version: 1, sha256Hash } };
+    const post = async (body: object): Promise<any> => {
+      const response = await fetch(platform.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      return response.json();
+    };
+    expect((await post({ extensions })).errors[0].extensions.code).toBe("PERSISTED_QUERY_NOT_FOUND");
+    expect((await post({ query, extensions })).data).toEqual({ __typename: "Query" });
+    expect((await post({ extensions })).data).toEqual({ __typename: "Query" });
   });
 
   test("CSRF prevention refuses simple cross-site requests", async () => {
