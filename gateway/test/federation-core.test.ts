@@ -1,0 +1,142 @@
+// The gateway's federation core over a supergraph that is not Mary's: two tiny subgraphs
+// composed here, without Mary's authentication, limits or principal header.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer } from "@apollo/server";
+import { composeServices } from "@apollo/composition";
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import { handleGraphQLRequest } from "@mary/kit";
+import { parse, type DocumentNode } from "graphql";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createFederation, subgraphsOf } from "../src/core/federation.ts";
+
+const products = [
+  { id: "p1", name: "Kettle" },
+  { id: "p2", name: "Teapot" },
+];
+const reviews = [
+  { productId: "p1", body: "Boils fast" },
+  { productId: "p1", body: "Loud" },
+  { productId: "p2", body: "Pours well" },
+];
+
+interface Seen {
+  headers: (string | undefined)[];
+}
+
+/** Serves one subgraph on a free port, recording the `x-test` header of each request. */
+async function serveSubgraph(typeDefs: DocumentNode, resolvers: object, delayMs = 0) {
+  const seen: Seen = { headers: [] };
+  const apollo = new ApolloServer({ schema: buildSubgraphSchema([{ typeDefs, resolvers: resolvers as never }]) });
+  await apollo.start();
+  const server: Server = createServer((req, res) => {
+    seen.headers.push(req.headers["x-test"] as string | undefined);
+    const answer = () => void handleGraphQLRequest(apollo, req, res, async () => ({})).catch(() => res.end());
+    if (delayMs) setTimeout(answer, delayMs).unref();
+    else answer();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  return {
+    url,
+    seen,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await apollo.stop();
+    },
+  };
+}
+
+const FED = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])`;
+const productsTypeDefs = parse(`${FED}
+  type Query { products: [Product!]! }
+  type Product @key(fields: "id") { id: ID! name: String! }`);
+const reviewsTypeDefs = parse(`${FED}
+  type Review { body: String! }
+  type Product @key(fields: "id") { id: ID! reviews: [Review!]! }`);
+
+let productsGraph: Awaited<ReturnType<typeof serveSubgraph>>;
+let reviewsGraph: Awaited<ReturnType<typeof serveSubgraph>>;
+let slowGraph: Awaited<ReturnType<typeof serveSubgraph>>;
+let supergraphSdl: string;
+
+beforeAll(async () => {
+  productsGraph = await serveSubgraph(productsTypeDefs, { Query: { products: () => products } });
+  reviewsGraph = await serveSubgraph(reviewsTypeDefs, {
+    Product: {
+      reviews: (product: { id: string }) => reviews.filter((review) => review.productId === product.id),
+    },
+  });
+  // Same schema as reviews, answering only after a minute: longer than any test may take.
+  slowGraph = await serveSubgraph(reviewsTypeDefs, { Product: { reviews: () => [] } }, 60_000);
+  const composed = composeServices([
+    { name: "products", typeDefs: productsTypeDefs, url: "http://products.invalid/graphql" },
+    { name: "reviews", typeDefs: reviewsTypeDefs, url: "http://reviews.invalid/graphql" },
+  ]);
+  expect(composed.errors).toBeUndefined();
+  supergraphSdl = composed.supergraphSdl!;
+});
+afterAll(async () => {
+  await Promise.all([productsGraph?.close(), reviewsGraph?.close(), slowGraph?.close()]);
+});
+
+async function gatewayOver(reviewsUrl: string, timeoutMs = 5_000) {
+  const { gateway, subgraphs } = createFederation<{ testValue: string }>({
+    supergraphSdl,
+    subgraphUrls: { products: productsGraph.url, reviews: reviewsUrl },
+    timeoutMs,
+    subgraphHeaders: (context) => ({ "x-test": context.testValue }),
+  });
+  const server = new ApolloServer<{ testValue: string }>({ gateway });
+  await server.start();
+  return { server, subgraphs };
+}
+
+async function run(server: ApolloServer<{ testValue: string }>, query: string, testValue = "ctx-1") {
+  const response = await server.executeOperation({ query }, { contextValue: { testValue } });
+  if (response.body.kind !== "single") throw new Error("expected a single result");
+  return response.body.singleResult;
+}
+
+describe("federation core", () => {
+  test("reads the subgraphs and their routing URLs from the supergraph", () => {
+    expect(subgraphsOf(supergraphSdl)).toEqual([
+      { name: "products", url: "http://products.invalid/graphql" },
+      { name: "reviews", url: "http://reviews.invalid/graphql" },
+    ]);
+  });
+
+  test("joins two subgraphs with one batched entity fetch, and forwards the context's headers", async () => {
+    const { server, subgraphs } = await gatewayOver(reviewsGraph.url);
+    try {
+      expect(subgraphs.map((s) => s.url)).toEqual([productsGraph.url, reviewsGraph.url]);
+      const before = reviewsGraph.seen.headers.length;
+      const result = await run(server, `{ products { name reviews { body } } }`, "ctx-42");
+      expect(result.errors).toBeUndefined();
+      expect(result.data).toEqual({
+        products: [
+          { name: "Kettle", reviews: [{ body: "Boils fast" }, { body: "Loud" }] },
+          { name: "Teapot", reviews: [{ body: "Pours well" }] },
+        ],
+      });
+      // Both products' reviews came in one request to the reviews subgraph, not one per product.
+      expect(reviewsGraph.seen.headers.slice(before)).toEqual(["ctx-42"]);
+      expect(productsGraph.seen.headers.at(-1)).toBe("ctx-42");
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test("a subgraph slower than the timeout fails the fetch instead of holding the request", async () => {
+    // Without the timeout this would wait for the slow subgraph's minute and fail the test.
+    const { server } = await gatewayOver(slowGraph.url, 200);
+    try {
+      const result = await run(server, `{ products { name reviews { body } } }`);
+      expect(result.errors?.[0]?.message).toMatch(/reviews|abort|timeout/i);
+      expect(result.data).toBeNull();
+    } finally {
+      await server.stop();
+    }
+  });
+});
