@@ -117,16 +117,27 @@ describe("refresh tokens rotate, and reuse ends the session", () => {
 
     const reuse = await gql(REFRESH, { token: account.refreshToken });
     expect(errorCode(reuse)).toBe("UNAUTHENTICATED");
-    // The thief's reuse also kills the legitimate, newer token of the same family.
+    // The thief's reuse also kills the legitimate, newer token of the same family,
+    // and every access token of that session at once, not when they expire.
     const afterReuse = await gql(REFRESH, { token: rotated.refreshToken });
     expect(errorCode(afterReuse)).toBe("UNAUTHENTICATED");
+    for (const token of [account.accessToken, rotated.accessToken]) {
+      const refused = await gql(`{ me { id } }`, {}, bearer(token));
+      expect(errorCode(refused)).toBe("UNAUTHENTICATED");
+      expect(refused.errors?.[0]?.message).toMatch(/session has ended/);
+    }
   });
 
-  test("logOut ends the session", async () => {
+  test("logOut ends the session, its access token included, and no other session", async () => {
     const account = await signUp();
+    const other = (await gql(LOG_IN, { input: { email: account.input.email, password: account.input.password } })).data
+      .logIn;
     const out = await gql(`mutation ($t: String!) { logOut(refreshToken: $t) }`, { t: account.refreshToken });
     expect(out.data.logOut).toBe(true);
     expect(errorCode(await gql(REFRESH, { token: account.refreshToken }))).toBe("UNAUTHENTICATED");
+    expect(errorCode(await gql(`{ me { id } }`, {}, bearer(account.accessToken)))).toBe("UNAUTHENTICATED");
+    // Signed in elsewhere (another device): still signed in.
+    expect((await gql(`{ me { id } }`, {}, bearer(other.accessToken))).data.me.id).toBe(account.user.id);
   });
 
   test("an unknown refresh token is UNAUTHENTICATED", async () => {
@@ -252,7 +263,7 @@ describe("bad input gets a clear error and changes nothing", () => {
   test("expired and tampered tokens are UNAUTHENTICATED", async () => {
     const account = await signUp();
     const key = await importPKCS8(platform.keys.privateKey, "EdDSA");
-    const expired = await new SignJWT({ wid: account.workspace.id, role: "OWNER", typ: "access" })
+    const expired = await new SignJWT({ wid: account.workspace.id, role: "OWNER", sid: randomUUID(), typ: "access" })
       .setProtectedHeader({ alg: "EdDSA" })
       .setSubject(account.user.id)
       .setIssuer("mary-users")
@@ -511,6 +522,14 @@ describe("workspaces are tenants", () => {
         input: { email: member.input.email, password: member.input.password, workspaceId: owner.workspace.id },
       })
     ).data.logIn;
+    const memberKey = (
+      await gql(
+        `mutation { createApiKey(input: { name: "m", scopes: ["users:read"] }) { key } }`,
+        {},
+        bearer(asMember.accessToken),
+      )
+    ).data.createApiKey.key as string;
+    expect((await gql(`{ me { id } }`, {}, bearer(memberKey))).data.me.id).toBe(member.user.id); // now cached
     const memberAdds = await gql(
       `mutation ($w: ID!, $e: String!) { addMember(workspaceId: $w, email: $e, role: ADMIN) { role } }`,
       { w: owner.workspace.id, e: member.input.email },
@@ -530,8 +549,17 @@ describe("workspaces are tenants", () => {
       bearer(owner.accessToken),
     );
     expect(removed.data.removeMember).toBe(true);
-    // A removed member's refresh token for that workspace no longer works.
+    // A removed member's refresh token, access token and API key for that workspace stop
+    // working at once, though the access token has not expired and the key was cached.
+    const gone = await gql(`{ workspace { id } }`, {}, bearer(asMember.accessToken));
+    expect(errorCode(gone)).toBe("UNAUTHENTICATED");
+    expect(gone.errors?.[0]?.message).toMatch(/no longer a member/);
     expect(errorCode(await gql(REFRESH, { token: asMember.refreshToken }))).toBe("UNAUTHENTICATED");
+    expect(errorCode(await gql(`{ me { id } }`, {}, bearer(memberKey)))).toBe("UNAUTHENTICATED");
+    // In their own workspace nothing changed.
+    expect((await gql(`{ workspace { id } }`, {}, bearer(member.accessToken))).data.workspace.id).toBe(
+      member.workspace.id,
+    );
   });
 });
 

@@ -4,8 +4,10 @@ import {
   appError,
   ErrorCode,
   hashApiKey,
+  membershipRevokedKey,
   PRINCIPAL_HEADER,
   scopesForRole,
+  sessionRevokedKey,
   signPrincipal,
   verifyAccessToken,
   type AuthenticatedPrincipal,
@@ -65,7 +67,16 @@ export class Authenticator {
           : "The access token is not valid",
       );
     }
-    const { userId, workspaceId, role } = result.claims;
+    const { userId, workspaceId, role, sessionId, issuedAt } = result.claims;
+    const [sessionEnded, membershipEndedAt] = await this.options.redis.mget(
+      sessionRevokedKey(sessionId),
+      membershipRevokedKey(userId, workspaceId),
+    );
+    if (sessionEnded) throw unauthenticated("This session has ended; sign in again");
+    // Seconds resolution: a token issued in the very second the membership ended is refused too.
+    if (membershipEndedAt && issuedAt <= Number(membershipEndedAt)) {
+      throw unauthenticated("You are no longer a member of this workspace");
+    }
     return { kind: "user", userId, workspaceId, role, scopes: scopesForRole(role), plan: DEFAULT_PLAN };
   }
 

@@ -11,4 +11,14 @@ export const hashApiKey = (key: string) => createHash("sha256").update(key).dige
 
 /** Where the gateway caches a resolved API key; users deletes it on revocation. */
 export const apiKeyCacheKey = (keyHash: string) => `apikey:${keyHash}`;
+/**
+ * Access tokens are verified without calling users, so ending access early goes through Redis:
+ * users writes these markers (for as long as an access token lives) and the gateway refuses
+ * tokens they cover. A signed-out or hijacked session (refresh-token family):
+ */
+export const sessionRevokedKey = (sessionId: string) => `revoked:session:${sessionId}`;
+/** A membership that ended; the value is when (Unix seconds): tokens issued up to then are refused. */
+export const membershipRevokedKey = (userId: string, workspaceId: string) =>
+  `revoked:membership:${userId}:${workspaceId}`;
+
 export type { Redis };

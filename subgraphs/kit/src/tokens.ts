@@ -19,6 +19,13 @@ export interface AccessClaims {
   userId: string;
   workspaceId: string;
   role: Role;
+  /** The sign-in session (refresh-token family) the token belongs to, so ending it ends the token too. */
+  sessionId: string;
+}
+
+/** A verified token's claims, with when it was issued (Unix seconds). */
+export interface VerifiedAccessClaims extends AccessClaims {
+  issuedAt: number;
 }
 
 /** Writes a fresh Ed25519 key pair unless one is there already (local development and tests). */
@@ -44,7 +51,7 @@ export const importSigningKey = (pem: string) => importPKCS8(pem, ALGORITHM);
 export const importVerifyingKey = (pem: string) => importSPKI(pem, ALGORITHM);
 
 export async function signAccessToken(key: CryptoKey, claims: AccessClaims, ttlSeconds: number): Promise<string> {
-  return new SignJWT({ wid: claims.workspaceId, role: claims.role, typ: "access" })
+  return new SignJWT({ wid: claims.workspaceId, role: claims.role, sid: claims.sessionId, typ: "access" })
     .setProtectedHeader({ alg: ALGORITHM })
     .setSubject(claims.userId)
     .setIssuer(ISSUER)
@@ -54,7 +61,8 @@ export async function signAccessToken(key: CryptoKey, claims: AccessClaims, ttlS
     .sign(key);
 }
 
-export type AccessTokenResult = { ok: true; claims: AccessClaims } | { ok: false; reason: "expired" | "invalid" };
+export type AccessTokenResult =
+  { ok: true; claims: VerifiedAccessClaims } | { ok: false; reason: "expired" | "invalid" };
 
 /** Checks signature, issuer, audience and expiry; never throws. */
 export async function verifyAccessToken(key: CryptoKey, token: string): Promise<AccessTokenResult> {
@@ -65,11 +73,16 @@ export async function verifyAccessToken(key: CryptoKey, token: string): Promise<
       payload.typ !== "access" ||
       typeof payload.sub !== "string" ||
       typeof payload.wid !== "string" ||
+      typeof payload.sid !== "string" ||
+      typeof payload.iat !== "number" ||
       !ROLES.includes(role)
     ) {
       return { ok: false, reason: "invalid" };
     }
-    return { ok: true, claims: { userId: payload.sub, workspaceId: payload.wid, role } };
+    return {
+      ok: true,
+      claims: { userId: payload.sub, workspaceId: payload.wid, role, sessionId: payload.sid, issuedAt: payload.iat },
+    };
   } catch (error) {
     return { ok: false, reason: error instanceof errors.JWTExpired ? "expired" : "invalid" };
   }

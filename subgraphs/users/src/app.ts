@@ -16,6 +16,7 @@ import { migrations } from "./migrations/index.ts";
 import { buildUsersSchema } from "./schema.ts";
 import { ApiKeyService } from "./services/api-key.service.ts";
 import { LoginThrottle } from "./services/login-throttle.service.ts";
+import { RevocationService } from "./services/revocation.service.ts";
 import { SessionService } from "./services/session.service.ts";
 import { WorkspaceService } from "./services/workspace.service.ts";
 
@@ -42,6 +43,7 @@ export async function startUsers(
   await migrate(orm);
   const redis = createRedis(config.REDIS_URL);
   const throttle = new LoginThrottle(redis, config.LOGIN_MAX_FAILURES, config.LOGIN_FAILURE_WINDOW_SECONDS);
+  const revocations = new RevocationService(redis, config.ACCESS_TOKEN_TTL_SECONDS);
   const sessionSettings = {
     signingKey,
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
@@ -61,8 +63,8 @@ export async function startUsers(
       return {
         ...base,
         em,
-        sessions: new SessionService(em, sessionSettings, throttle),
-        workspaces: new WorkspaceService(em),
+        sessions: new SessionService(em, sessionSettings, throttle, revocations),
+        workspaces: new WorkspaceService(em, revocations),
         apiKeys: new ApiKeyService(em, redis),
         loaders: createLoaders(em, base),
       };

@@ -7,6 +7,7 @@ import { RefreshToken } from "../entities/refresh-token.entity.ts";
 import { User } from "../entities/user.entity.ts";
 import { Workspace } from "../entities/workspace.entity.ts";
 import type { LoginThrottle } from "./login-throttle.service.ts";
+import type { RevocationService } from "./revocation.service.ts";
 import { hashPassword, verifyPassword } from "./password.service.ts";
 import { checkName, checkPassword, normalizeEmail } from "./validation.ts";
 
@@ -33,6 +34,7 @@ export class SessionService {
     private readonly em: EntityManager,
     private readonly settings: SessionSettings,
     private readonly throttle: LoginThrottle,
+    private readonly revocations: RevocationService,
   ) {}
 
   async signUp(input: { email: string; password: string; name: string; workspaceName: string }): Promise<Session> {
@@ -127,8 +129,10 @@ export class SessionService {
     return membership;
   }
 
+  /** Ends a sign-in session: its refresh tokens here, its access tokens at the gateway. */
   private async revokeFamily(familyId: string): Promise<void> {
     await this.em.nativeUpdate(RefreshToken, { familyId, revokedAt: null }, { revokedAt: new Date() });
+    await this.revocations.endSession(familyId);
   }
 
   private async issue(user: User, workspace: Workspace, role: Role, familyId: string): Promise<Session> {
@@ -144,7 +148,7 @@ export class SessionService {
     await this.em.persist(token).flush();
     const accessToken = await signAccessToken(
       signingKey,
-      { userId: user.id, workspaceId: workspace.id, role },
+      { userId: user.id, workspaceId: workspace.id, role, sessionId: familyId },
       accessTtlSeconds,
     );
     return {

@@ -12,11 +12,16 @@ import {
 import { Membership } from "../entities/membership.entity.ts";
 import { User } from "../entities/user.entity.ts";
 import { Workspace } from "../entities/workspace.entity.ts";
+import { ApiKey } from "../entities/api-key.entity.ts";
+import type { RevocationService } from "./revocation.service.ts";
 import { checkName, normalizeEmail } from "./validation.ts";
 
 /** Workspaces and who belongs to them. Every method is given the caller and checks what it may touch. */
 export class WorkspaceService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly revocations: RevocationService,
+  ) {}
 
   async create(caller: AuthenticatedPrincipal, name: string): Promise<Workspace> {
     const workspace = Object.assign(new Workspace(), { name: checkName(name, "name") });
@@ -66,7 +71,7 @@ export class WorkspaceService {
     else if (workspaceId !== caller.workspaceId) throw forbidden("Switch to the workspace to leave it");
     // The workspace row is locked so that two owners removing each other at once cannot both
     // pass the last-owner check.
-    return this.em.transactional(async (em) => {
+    await this.em.transactional(async (em) => {
       await em.findOneOrFail(Workspace, { id: workspaceId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       const membership = await em.findOne(Membership, { userId, workspaceId });
       if (!membership) throw notFound("Member");
@@ -76,8 +81,15 @@ export class WorkspaceService {
         if (owners <= 1) throw badUserInput("A workspace must keep at least one owner", "userId");
       }
       em.remove(membership);
-      return true;
     });
+    // Their access tokens and API keys for this workspace stop working now, not at expiry.
+    const keys = await this.em.find(ApiKey, { createdById: userId, workspaceId }, { fields: ["keyHash"] });
+    await this.revocations.endMembership(
+      userId,
+      workspaceId,
+      keys.map((key) => key.keyHash),
+    );
+    return true;
   }
 
   /** Managing members happens in the active workspace, as an owner or admin. */
