@@ -150,9 +150,20 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
       if (path === "/healthz") return sendJson(res, 200, { status: "ok", service: "gateway" });
       if (path === "/readyz") {
-        const ready = await subgraphsReady(subgraphs);
-        const allReady = Object.values(ready).every(Boolean);
-        return sendJson(res, allReady ? 200 : 503, { status: allReady ? "ready" : "unavailable", subgraphs: ready });
+        // The gateway needs Redis itself, for API keys, revocations and rate limits.
+        const [ready, redisReady] = await Promise.all([
+          subgraphsReady(subgraphs),
+          redis.ping().then(
+            () => true,
+            () => false,
+          ),
+        ]);
+        const allReady = redisReady && Object.values(ready).every(Boolean);
+        return sendJson(res, allReady ? 200 : 503, {
+          status: allReady ? "ready" : "unavailable",
+          redis: redisReady,
+          subgraphs: ready,
+        });
       }
       if (path !== "/graphql") return sendJson(res, 404, { error: "not found" });
       await handleGraphQLRequest(apollo, req, res, async () => {

@@ -12,7 +12,7 @@ export interface Platform {
   users: UsersApp;
   keys: { privateKey: string; publicKey: string };
   /** Another gateway in front of the same subgraphs, with its own settings; stopped with the platform. */
-  startGateway: (env: Record<string, string>) => Promise<RunningServer>;
+  startGateway: (env: Record<string, string>, subgraphUrls?: Record<string, string>) => Promise<RunningServer>;
   stop: () => Promise<void>;
 }
 
@@ -37,10 +37,10 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
     loadUsersConfig({ ...common, USERS_PORT: "0", USERS_DATABASE_URL: usersDb.url, JWT_PRIVATE_KEY: keys.privateKey }),
   );
   const gateways: RunningServer[] = [];
-  const addGateway = async (extra: Record<string, string> = {}) => {
+  const addGateway = async (extra: Record<string, string> = {}, subgraphUrls: Record<string, string> = {}) => {
     const gateway = await startGateway(
       loadGatewayConfig({ ...common, GATEWAY_PORT: "0", JWT_PUBLIC_KEY: keys.publicKey, ...extra }),
-      { subgraphUrls: { users: users.url } },
+      { subgraphUrls: { users: users.url, ...subgraphUrls } },
     );
     gateways.push(gateway);
     return gateway;
