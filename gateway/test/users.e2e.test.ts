@@ -304,6 +304,12 @@ describe("bad input gets a clear error and changes nothing", () => {
     expect(errorCode(tooDeep)).toBe("GRAPHQL_VALIDATION_FAILED");
     expect(tooDeep.errors?.[0]?.message).toMatch(/Query depth 13 exceeds the limit of 12/);
 
+    // A fragment cycle through a nested field is refused, not followed forever.
+    const cycle = await gql(`query { me { ...A } } fragment A on User { memberships { workspace { id } } ...B }
+      fragment B on User { id memberships { workspace { members { edges { node { user { ...A } } } } } } }`);
+    expect(errorCode(cycle)).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(cycle.errors?.map((error) => error.message).join(" ")).toMatch(/Cannot spread fragment/);
+
     const aliases = `{ me { ${Array.from({ length: 31 }, (_, i) => `a${i}: id`).join(" ")} } }`;
     expect((await gql(aliases)).errors?.[0]?.message).toMatch(/31 aliases/);
     const rootFields = `{ ${Array.from({ length: 21 }, () => "__typename").join(" ")} }`;

@@ -1,10 +1,10 @@
 import type { ApolloServerPlugin } from "@apollo/server";
+import { DEFAULT_PAGE_SIZE } from "@mary/kit";
 import {
   getNamedType,
   GraphQLError,
   isInterfaceType,
   isObjectType,
-  Kind,
   valueFromASTUntyped,
   type FragmentDefinitionNode,
   type GraphQLNamedType,
@@ -12,9 +12,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
-
-/** What a connection returns when the client does not say `first` (the kit's DEFAULT_PAGE_SIZE). */
-const DEFAULT_PAGE_SIZE = 20;
+import { fieldsOf, fragmentsOf } from "./operation-limits.ts";
 
 interface CostInput {
   schema: GraphQLSchema;
@@ -37,43 +35,30 @@ export function operationCost({ schema, operation, fragments, variables }: CostI
         ? schema.getMutationType()
         : schema.getSubscriptionType();
 
-  const costOf = (set: SelectionSetNode, parent: GraphQLNamedType | null | undefined, seen: Set<string>): number => {
+  const costOf = (
+    set: SelectionSetNode,
+    parent: GraphQLNamedType | null | undefined,
+    seen?: ReadonlySet<string>,
+  ): number => {
     let cost = 0;
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) {
-        const field =
-          parent && (isObjectType(parent) || isInterfaceType(parent))
-            ? parent.getFields()[selection.name.value]
-            : undefined;
-        let items = 1;
-        if (field?.args.some((arg) => arg.name === "first")) {
-          const argument = selection.arguments?.find((arg) => arg.name.value === "first");
-          const value = argument ? valueFromASTUntyped(argument.value, variables) : undefined;
-          items = typeof value === "number" && value > 0 ? value : DEFAULT_PAGE_SIZE;
-        }
-        const below = selection.selectionSet
-          ? costOf(selection.selectionSet, field ? getNamedType(field.type) : undefined, seen)
-          : 0;
-        cost += 1 + items * below;
-        continue;
+    for (const { field: selection, typeCondition, seen: inner } of fieldsOf(set, fragments, seen)) {
+      const type = typeCondition ? schema.getType(typeCondition) : parent;
+      const field =
+        type && (isObjectType(type) || isInterfaceType(type)) ? type.getFields()[selection.name.value] : undefined;
+      let items = 1;
+      if (field?.args.some((arg) => arg.name === "first")) {
+        const argument = selection.arguments?.find((arg) => arg.name.value === "first");
+        const value = argument ? valueFromASTUntyped(argument.value, variables) : undefined;
+        items = typeof value === "number" && value > 0 ? value : DEFAULT_PAGE_SIZE;
       }
-      if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        cost += costOf(selection.selectionSet, type, seen);
-        continue;
-      }
-      const name = selection.name.value;
-      const fragment = fragments.get(name);
-      if (!fragment || seen.has(name)) continue;
-      cost += costOf(
-        fragment.selectionSet,
-        schema.getType(fragment.typeCondition.name.value),
-        new Set([...seen, name]),
-      );
+      const below = selection.selectionSet
+        ? costOf(selection.selectionSet, field ? getNamedType(field.type) : undefined, inner)
+        : 0;
+      cost += 1 + items * below;
     }
     return cost;
   };
-  return costOf(operation.selectionSet, root, new Set());
+  return costOf(operation.selectionSet, root);
 }
 
 /** Refuses operations whose cost (see operationCost) is over the limit, once variables are known. */
@@ -83,11 +68,7 @@ export function operationCostPlugin(maxCost: number): ApolloServerPlugin {
       return {
         async didResolveOperation({ document, operation, request, schema }) {
           if (!operation) return;
-          const fragments = new Map(
-            document.definitions
-              .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-              .map((d) => [d.name.value, d]),
-          );
+          const fragments = fragmentsOf(document);
           const cost = operationCost({ schema, operation, fragments, variables: request.variables ?? {} });
           if (cost > maxCost) {
             throw new GraphQLError(`Operation cost ${cost} exceeds the limit of ${maxCost}; ask for smaller pages`, {

@@ -2,6 +2,8 @@ import {
   GraphQLError,
   Kind,
   type ASTVisitor,
+  type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
   type SelectionSetNode,
   type ValidationContext,
@@ -14,48 +16,63 @@ export interface OperationLimits {
   maxRootFields: number;
 }
 
-/** How deeply fields nest, with fragments expanded (fragment cycles are already refused by graphql-js). */
+/** The fragments of a document, by name. */
+export function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  return new Map(
+    document.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((d) => [d.name.value, d]),
+  );
+}
+
+export interface SelectedField {
+  field: FieldNode;
+  /** The type condition of the fragment the field sits in, if any. */
+  typeCondition?: string;
+  /** Fragments expanded on the way to this field: pass it on when descending into the field. */
+  seen: ReadonlySet<string>;
+}
+
+/**
+ * The fields a selection set selects, with inline fragments and fragment spreads expanded.
+ * Fragment cycles are refused by graphql-js validation, but this runs beside it, so `seen`
+ * keeps a cycle (even one through nested fields) from looping.
+ */
+export function* fieldsOf(
+  selectionSet: SelectionSetNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  seen: ReadonlySet<string> = new Set(),
+  typeCondition?: string,
+): Generator<SelectedField> {
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      yield { field: selection, typeCondition, seen };
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      yield* fieldsOf(selection.selectionSet, fragments, seen, selection.typeCondition?.name.value ?? typeCondition);
+    } else {
+      const fragment = fragments.get(selection.name.value);
+      if (!fragment || seen.has(fragment.name.value)) continue;
+      yield* fieldsOf(
+        fragment.selectionSet,
+        fragments,
+        new Set([...seen, fragment.name.value]),
+        fragment.typeCondition.name.value,
+      );
+    }
+  }
+}
+
+/** How deeply fields nest, with fragments expanded. */
 function depthOf(
   selectionSet: SelectionSetNode,
   fragments: Map<string, FragmentDefinitionNode>,
-  seen = new Set<string>(),
+  seen?: ReadonlySet<string>,
 ): number {
   let depth = 0;
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) {
-      depth = Math.max(depth, 1 + (selection.selectionSet ? depthOf(selection.selectionSet, fragments, seen) : 0));
-      continue;
-    }
-    const name = selection.kind === Kind.FRAGMENT_SPREAD ? selection.name.value : undefined;
-    const set = name
-      ? fragments.get(name)?.selectionSet
-      : (selection as { selectionSet: SelectionSetNode }).selectionSet;
-    if (!set || (name && seen.has(name))) continue;
-    depth = Math.max(depth, depthOf(set, fragments, name ? new Set([...seen, name]) : seen));
+  for (const { field, seen: inner } of fieldsOf(selectionSet, fragments, seen)) {
+    depth = Math.max(depth, 1 + (field.selectionSet ? depthOf(field.selectionSet, fragments, inner) : 0));
   }
   return depth;
-}
-
-/** Fields selected at the top of the operation, with fragments expanded. */
-function rootFieldsOf(
-  selectionSet: SelectionSetNode,
-  fragments: Map<string, FragmentDefinitionNode>,
-  seen = new Set<string>(),
-): number {
-  let count = 0;
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) {
-      count += 1;
-      continue;
-    }
-    const name = selection.kind === Kind.FRAGMENT_SPREAD ? selection.name.value : undefined;
-    const set = name
-      ? fragments.get(name)?.selectionSet
-      : (selection as { selectionSet: SelectionSetNode }).selectionSet;
-    if (!set || (name && seen.has(name))) continue;
-    count += rootFieldsOf(set, fragments, name ? new Set([...seen, name]) : seen);
-  }
-  return count;
 }
 
 /**
@@ -64,12 +81,7 @@ function rootFieldsOf(
  */
 export function operationLimitsRule(limits: OperationLimits): ValidationRule {
   return (context: ValidationContext): ASTVisitor => {
-    const fragments = new Map(
-      context
-        .getDocument()
-        .definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-        .map((d) => [d.name.value, d]),
-    );
+    const fragments = fragmentsOf(context.getDocument());
     let aliases = 0;
     return {
       Field(node) {
@@ -83,7 +95,7 @@ export function operationLimitsRule(limits: OperationLimits): ValidationRule {
               new GraphQLError(`Query depth ${depth} exceeds the limit of ${limits.maxDepth}`, { nodes: [node] }),
             );
           }
-          const rootFields = rootFieldsOf(node.selectionSet, fragments);
+          const rootFields = [...fieldsOf(node.selectionSet, fragments)].length;
           if (rootFields > limits.maxRootFields) {
             context.reportError(
               new GraphQLError(`Operation selects ${rootFields} root fields; the limit is ${limits.maxRootFields}`, {
