@@ -53,6 +53,17 @@ async function signUp(
   };
 }
 
+/** Creates a `users:read` API key in the session's workspace. */
+async function createReadKey(accessToken: string, name: string): Promise<{ key: string; apiKey: { id: string } }> {
+  const created = await gql(
+    `mutation ($name: String!) { createApiKey(input: { name: $name, scopes: ["users:read"] }) { key apiKey { id } } }`,
+    { name },
+    bearer(accessToken),
+  );
+  expect(created.errors).toBeUndefined();
+  return created.data.createApiKey;
+}
+
 /** Row counts of the users database, to prove a refused request changed nothing. */
 async function counts() {
   const rows = await platform.users.orm.em
@@ -460,13 +471,7 @@ describe("workspaces are tenants", () => {
   test("a member of workspace A cannot read or change anything of workspace B", async () => {
     const alice = await signUp();
     const bob = await signUp();
-    const aliceKey = (
-      await gql(
-        `mutation { createApiKey(input: { name: "a", scopes: ["users:read"] }) { key apiKey { id } } }`,
-        {},
-        bearer(alice.accessToken),
-      )
-    ).data.createApiKey;
+    const aliceKey = await createReadKey(alice.accessToken, "a");
     const before = await counts();
 
     const addToA = await gql(
@@ -528,13 +533,7 @@ describe("workspaces are tenants", () => {
         input: { email: member.input.email, password: member.input.password, workspaceId: owner.workspace.id },
       })
     ).data.logIn;
-    const memberKey = (
-      await gql(
-        `mutation { createApiKey(input: { name: "m", scopes: ["users:read"] }) { key } }`,
-        {},
-        bearer(asMember.accessToken),
-      )
-    ).data.createApiKey.key as string;
+    const memberKey = (await createReadKey(asMember.accessToken, "m")).key;
     expect((await gql(`{ me { id } }`, {}, bearer(memberKey))).data.me.id).toBe(member.user.id); // now cached
     const memberAdds = await gql(
       `mutation ($w: ID!, $e: String!) { addMember(workspaceId: $w, email: $e, role: ADMIN) { role } }`,
@@ -580,14 +579,7 @@ describe("lists are Relay connections", () => {
   test("API keys page newest first, with no gap or repeat, and a key made meanwhile does not shift later pages", async () => {
     const account = await signUp();
     const auth = bearer(account.accessToken);
-    const createKey = async (name: string) => {
-      const created = await gql(
-        `mutation ($name: String!) { createApiKey(input: { name: $name, scopes: ["users:read"] }) { apiKey { id } } }`,
-        { name },
-        auth,
-      );
-      expect(created.errors).toBeUndefined();
-    };
+    const createKey = (name: string) => createReadKey(account.accessToken, name);
     for (let i = 1; i <= 7; i++) await createKey(`key ${i}`);
 
     const names: string[] = [];
@@ -643,11 +635,7 @@ describe("lists are Relay connections", () => {
       [alice, "alice 1"],
       [alice, "alice 2"],
     ] as const) {
-      await gql(
-        `mutation ($name: String!) { createApiKey(input: { name: $name, scopes: ["users:read"] }) { key } }`,
-        { name },
-        bearer(account.accessToken),
-      );
+      await createReadKey(account.accessToken, name);
     }
     for (const first of [0, -1, 101]) {
       const response = await gql(KEYS_PAGE, { first }, bearer(alice.accessToken));
