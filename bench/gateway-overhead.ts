@@ -6,6 +6,7 @@
 //
 //   pnpm bench                       (BENCH_REQUESTS, default 2000 per side; BENCH_CONCURRENCY, default 8)
 import { performance } from "node:perf_hooks";
+import { sessionPrincipal } from "@mary/kit";
 import { signedHeaders } from "@mary/kit/testing";
 import { startPlatform } from "../gateway/test/platform.ts";
 
@@ -67,14 +68,12 @@ try {
     data: { signUp: { accessToken: string; user: { id: string }; workspace: { id: string }; role: "OWNER" } };
   };
   const session = data.signUp;
-  const principal = {
-    kind: "user" as const,
+  // Exactly the principal the gateway derives from this session's token.
+  const principal = sessionPrincipal({
     userId: session.user.id,
     workspaceId: session.workspace.id,
     role: session.role,
-    scopes: ["users:read" as const, "users:write" as const],
-    plan: "FREE",
-  };
+  });
   const direct = () => post(platform.users.url, signedHeaders(principal)); // signed per request, as the gateway does
   const viaGateway = () => post(platform.url, { authorization: `Bearer ${session.accessToken}` });
 

@@ -23,6 +23,10 @@ const SIGN_UP = `mutation ($input: SignUpInput!) {
 }`;
 const LOG_IN = `mutation ($input: LogInInput!) { logIn(input: $input) { accessToken refreshToken user { id } workspace { id } } }`;
 const REFRESH = `mutation ($token: String!) { refreshSession(refreshToken: $token) { accessToken refreshToken } }`;
+const ADD_MEMBER = `mutation ($w: ID!, $e: String!, $role: Role!) {
+  addMember(workspaceId: $w, email: $e, role: $role) { role user { id } }
+}`;
+const REMOVE_MEMBER = `mutation ($w: ID!, $u: ID!) { removeMember(workspaceId: $w, userId: $u) }`;
 const ME = `{ me { id email name memberships { role workspace { id name } } } }`;
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -475,16 +479,12 @@ describe("workspaces are tenants", () => {
     const before = await counts();
 
     const addToA = await gql(
-      `mutation ($w: ID!, $e: String!) { addMember(workspaceId: $w, email: $e, role: ADMIN) { role } }`,
-      { w: alice.workspace.id, e: bob.input.email },
+      ADD_MEMBER,
+      { w: alice.workspace.id, e: bob.input.email, role: "ADMIN" },
       bearer(bob.accessToken),
     );
     expect(errorCode(addToA)).toBe("FORBIDDEN");
-    const removeAlice = await gql(
-      `mutation ($w: ID!, $u: ID!) { removeMember(workspaceId: $w, userId: $u) }`,
-      { w: alice.workspace.id, u: alice.user.id },
-      bearer(bob.accessToken),
-    );
+    const removeAlice = await gql(REMOVE_MEMBER, { w: alice.workspace.id, u: alice.user.id }, bearer(bob.accessToken));
     expect(errorCode(removeAlice)).toBe("FORBIDDEN");
     const revoke = await gql(
       `mutation ($id: ID!) { revokeApiKey(id: $id) { id } }`,
@@ -516,14 +516,14 @@ describe("workspaces are tenants", () => {
     const owner = await signUp();
     const member = await signUp();
     const added = await gql(
-      `mutation ($w: ID!, $e: String!) { addMember(workspaceId: $w, email: $e, role: MEMBER) { role user { id } } }`,
-      { w: owner.workspace.id, e: member.input.email },
+      ADD_MEMBER,
+      { w: owner.workspace.id, e: member.input.email, role: "MEMBER" },
       bearer(owner.accessToken),
     );
     expect(added.data.addMember).toEqual({ role: "MEMBER", user: { id: member.user.id } });
     const duplicate = await gql(
-      `mutation ($w: ID!, $e: String!) { addMember(workspaceId: $w, email: $e, role: MEMBER) { role } }`,
-      { w: owner.workspace.id, e: member.input.email },
+      ADD_MEMBER,
+      { w: owner.workspace.id, e: member.input.email, role: "MEMBER" },
       bearer(owner.accessToken),
     );
     expect(errorCode(duplicate)).toBe("BAD_USER_INPUT");
@@ -536,23 +536,15 @@ describe("workspaces are tenants", () => {
     const memberKey = (await createReadKey(asMember.accessToken, "m")).key;
     expect((await gql(`{ me { id } }`, {}, bearer(memberKey))).data.me.id).toBe(member.user.id); // now cached
     const memberAdds = await gql(
-      `mutation ($w: ID!, $e: String!) { addMember(workspaceId: $w, email: $e, role: ADMIN) { role } }`,
-      { w: owner.workspace.id, e: member.input.email },
+      ADD_MEMBER,
+      { w: owner.workspace.id, e: member.input.email, role: "ADMIN" },
       bearer(asMember.accessToken),
     );
     expect(errorCode(memberAdds)).toBe("FORBIDDEN");
-    const lastOwner = await gql(
-      `mutation ($w: ID!, $u: ID!) { removeMember(workspaceId: $w, userId: $u) }`,
-      { w: owner.workspace.id, u: owner.user.id },
-      bearer(owner.accessToken),
-    );
+    const lastOwner = await gql(REMOVE_MEMBER, { w: owner.workspace.id, u: owner.user.id }, bearer(owner.accessToken));
     expect(errorCode(lastOwner)).toBe("BAD_USER_INPUT");
 
-    const removed = await gql(
-      `mutation ($w: ID!, $u: ID!) { removeMember(workspaceId: $w, userId: $u) }`,
-      { w: owner.workspace.id, u: member.user.id },
-      bearer(owner.accessToken),
-    );
+    const removed = await gql(REMOVE_MEMBER, { w: owner.workspace.id, u: member.user.id }, bearer(owner.accessToken));
     expect(removed.data.removeMember).toBe(true);
     // A removed member's refresh token, access token and API key for that workspace stop
     // working at once, though the access token has not expired and the key was cached.
@@ -610,8 +602,8 @@ describe("lists are Relay connections", () => {
     const others = [await signUp(), await signUp(), await signUp()];
     for (const other of others) {
       const added = await gql(
-        `mutation ($w: ID!, $e: String!) { addMember(workspaceId: $w, email: $e, role: MEMBER) { role } }`,
-        { w: owner.workspace.id, e: other.input.email },
+        ADD_MEMBER,
+        { w: owner.workspace.id, e: other.input.email, role: "MEMBER" },
         bearer(owner.accessToken),
       );
       expect(added.errors).toBeUndefined();

@@ -6,7 +6,8 @@ import {
   hashApiKey,
   membershipRevokedKey,
   PRINCIPAL_HEADER,
-  scopesForRole,
+  DEFAULT_PLAN,
+  sessionPrincipal,
   sessionRevokedKey,
   signPrincipal,
   verifyAccessToken,
@@ -17,9 +18,6 @@ import {
   type Scope,
 } from "@mary/kit";
 import type { CryptoKey } from "jose";
-
-/** Until billing contributes the workspace's plan, every principal is on FREE. */
-const DEFAULT_PLAN = "FREE";
 
 interface ApiKeyIdentity {
   apiKeyId: string;
@@ -77,7 +75,7 @@ export class Authenticator {
     if (membershipEndedAt && issuedAt <= Number(membershipEndedAt)) {
       throw unauthenticated("You are no longer a member of this workspace");
     }
-    return { kind: "user", userId, workspaceId, role, scopes: scopesForRole(role), plan: DEFAULT_PLAN };
+    return sessionPrincipal({ userId, workspaceId, role });
   }
 
   private async fromApiKey(key: string): Promise<AuthenticatedPrincipal> {

@@ -41,6 +41,18 @@ export type Principal =
 
 export type AuthenticatedPrincipal = Extract<Principal, { kind: "user" | "apiKey" }>;
 
+/** Until billing contributes a workspace's plan, every principal is on FREE. */
+export const DEFAULT_PLAN = "FREE";
+
+/** The principal of a web-app session: every scope its role allows. */
+export function sessionPrincipal(
+  session: { userId: string; workspaceId: string; role: Role },
+  plan = DEFAULT_PLAN,
+): AuthenticatedPrincipal {
+  const { userId, workspaceId, role } = session;
+  return { kind: "user", userId, workspaceId, role, scopes: scopesForRole(role), plan };
+}
+
 export const PRINCIPAL_HEADER = "x-mary-principal";
 export const REQUEST_ID_HEADER = "x-request-id";
 

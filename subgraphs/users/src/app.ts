@@ -65,7 +65,7 @@ export async function startUsers(
         em,
         sessions: new SessionService(em, sessionSettings, throttle, revocations),
         workspaces: new WorkspaceService(em, revocations),
-        apiKeys: new ApiKeyService(em, redis),
+        apiKeys: new ApiKeyService(em, revocations),
         loaders: createLoaders(em, base),
       };
     },

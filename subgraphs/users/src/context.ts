@@ -1,5 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { createEntityLoader, scopesForRole, type BaseSubgraphContext } from "@mary/kit";
+import { createEntityLoader, sessionPrincipal, type BaseSubgraphContext } from "@mary/kit";
 import type DataLoader from "dataloader";
 import { Membership } from "./entities/membership.entity.ts";
 import { User } from "./entities/user.entity.ts";
@@ -46,14 +46,7 @@ export function createLoaders(em: EntityManager, base: BaseSubgraphContext): Use
  * for the anonymous caller. The plan is not known here and nothing in users reads it.
  */
 export function actAs(ctx: UsersContext, session: Session): Session {
-  ctx.principal = {
-    kind: "user",
-    userId: session.user.id,
-    workspaceId: session.workspace.id,
-    role: session.role,
-    scopes: scopesForRole(session.role),
-    plan: "FREE",
-  };
+  ctx.principal = sessionPrincipal({ userId: session.user.id, workspaceId: session.workspace.id, role: session.role });
   ctx.loaders = createLoaders(ctx.em, ctx);
   return session;
 }

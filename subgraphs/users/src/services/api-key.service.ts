@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import {
   API_KEY_PREFIX,
-  apiKeyCacheKey,
   badUserInput,
   findPage,
   forbidden,
@@ -13,12 +12,12 @@ import {
   type AuthenticatedPrincipal,
   type Connection,
   type PageRequest,
-  type Redis,
   type Role,
   type Scope,
 } from "@mary/kit";
 import { ApiKey } from "../entities/api-key.entity.ts";
 import { Membership } from "../entities/membership.entity.ts";
+import type { RevocationService } from "./revocation.service.ts";
 import { checkName } from "./validation.ts";
 
 /** What the gateway needs to act for an API key. */
@@ -33,7 +32,7 @@ export interface ApiKeyIdentity {
 export class ApiKeyService {
   constructor(
     private readonly em: EntityManager,
-    private readonly redis: Redis,
+    private readonly revocations: RevocationService,
   ) {}
 
   /** Creates a key; the secret is returned here once and stored only as a hash. */
@@ -82,7 +81,7 @@ export class ApiKeyService {
       await this.em.flush();
     }
     // The gateway caches resolved keys briefly; drop the entry so revocation takes effect now.
-    await this.redis.del(apiKeyCacheKey(apiKey.keyHash));
+    await this.revocations.forgetApiKeys([apiKey.keyHash]);
     return apiKey;
   }
 

@@ -15,13 +15,15 @@ export class RevocationService {
     await this.redis.set(sessionRevokedKey(sessionId), "1", "EX", this.accessTtlSeconds);
   }
 
+  /** Drops the gateway's cached resolution of these API keys, so a change to them applies now. */
+  async forgetApiKeys(keyHashes: string[]): Promise<void> {
+    if (keyHashes.length) await this.redis.del(...keyHashes.map(apiKeyCacheKey));
+  }
+
   /** Refuses the user's tokens for the workspace issued until now, and drops their cached API keys. */
   async endMembership(userId: string, workspaceId: string, apiKeyHashes: string[]): Promise<void> {
     const now = Math.floor(Date.now() / 1000);
-    const pipeline = this.redis
-      .multi()
-      .set(membershipRevokedKey(userId, workspaceId), String(now), "EX", this.accessTtlSeconds);
-    if (apiKeyHashes.length) pipeline.del(...apiKeyHashes.map(apiKeyCacheKey));
-    await pipeline.exec();
+    await this.redis.set(membershipRevokedKey(userId, workspaceId), String(now), "EX", this.accessTtlSeconds);
+    await this.forgetApiKeys(apiKeyHashes);
   }
 }
