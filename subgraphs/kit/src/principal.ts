@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import type { PlanName } from "./plans.ts";
 
 /** The subgraphs whose data a scope grants access to. */
 export const SCOPE_AREAS = ["users", "crm", "agents", "inbox", "social", "billing"] as const;
@@ -33,7 +34,8 @@ export type Principal =
       workspaceId: string;
       role: Role;
       scopes: Scope[];
-      plan: string;
+      /** The workspace's plan, which sets its limits (see plans.ts). */
+      plan: PlanName;
       apiKeyId?: string;
     }
   /** Mary's own components calling each other (for example the gateway resolving an API key). */
@@ -41,8 +43,8 @@ export type Principal =
 
 export type AuthenticatedPrincipal = Extract<Principal, { kind: "user" | "apiKey" }>;
 
-/** Until billing contributes a workspace's plan, every principal is on FREE. */
-export const DEFAULT_PLAN = "FREE";
+/** A workspace with no paid subscription is on FREE. */
+export const DEFAULT_PLAN: PlanName = "FREE";
 
 /** The principal of a web-app session: every scope its role allows. */
 export function sessionPrincipal(

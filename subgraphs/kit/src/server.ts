@@ -16,7 +16,8 @@ export interface BaseSubgraphContext extends BaseContext {
   log: Logger;
 }
 
-export type ExtraRoute = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+/** A plain HTTP endpoint of a subgraph beside /graphql, reached only with the gateway's signed header. */
+export type SubgraphRoute = (req: IncomingMessage, res: ServerResponse, base: BaseSubgraphContext) => Promise<void>;
 
 export interface SubgraphServerOptions<C extends BaseSubgraphContext> {
   name: string;
@@ -30,6 +31,8 @@ export interface SubgraphServerOptions<C extends BaseSubgraphContext> {
   /** Throws when a dependency (database, Redis) is not reachable. */
   checkReady?: () => Promise<void>;
   introspection?: boolean;
+  /** Extra endpoints by path (for example billing's Stripe webhook, which the gateway forwards). */
+  routes?: Record<string, SubgraphRoute>;
 }
 
 export interface RunningServer {
@@ -59,9 +62,9 @@ export async function closeServer(server: Server): Promise<void> {
 }
 
 /**
- * Serves a subgraph: POST/GET /graphql (only with a valid signed principal
- * header from the gateway), GET /healthz (the process is up) and GET /readyz
- * (its datastores answer).
+ * Serves a subgraph: POST/GET /graphql and its extra routes (only with a valid
+ * signed principal header from the gateway), GET /healthz (the process is up)
+ * and GET /readyz (its datastores answer).
  */
 export async function startSubgraphServer<C extends BaseSubgraphContext>(
   options: SubgraphServerOptions<C>,
@@ -104,11 +107,13 @@ export async function startSubgraphServer<C extends BaseSubgraphContext>(
           return sendJson(res, 503, { status: "unavailable", service: options.name });
         }
       }
-      if (path !== "/graphql") return sendJson(res, 404, { error: "not found" });
+      const route = options.routes?.[path];
+      if (path !== "/graphql" && !route) return sendJson(res, 404, { error: "not found" });
       const principal = verifyPrincipal(req.headers[PRINCIPAL_HEADER] as string | undefined, options.signingSecret);
       if (!principal) {
         return sendGraphQLError(res, 401, "Requests must come through the Mary gateway", ErrorCode.UNAUTHENTICATED);
       }
+      if (route) return await route(req, res, { principal, requestId, log: reqLog });
       await handleGraphQLRequest(apollo, req, res, async () =>
         options.createContext({ principal, requestId, log: reqLog }),
       );
