@@ -12,6 +12,7 @@ import {
   importVerifyingKey,
   listen,
   maskError,
+  readBody,
   PRINCIPAL_HEADER,
   readPem,
   REQUEST_ID_HEADER,
@@ -25,6 +26,7 @@ import {
 import { Authenticator } from "./auth/authenticator.ts";
 import { subgraphUrlOverrides, type GatewayConfig } from "./config.ts";
 import { createFederation, type SubgraphEndpoint } from "./core/federation.ts";
+import { ApiCallQuota } from "./limits/api-quota.ts";
 import { operationCostPlugin } from "./limits/operation-cost.ts";
 import { operationLimitsRule } from "./limits/operation-limits.ts";
 import { RateLimiter } from "./limits/rate-limit.ts";
@@ -78,7 +80,38 @@ async function subgraphsReady(subgraphs: SubgraphEndpoint[]): Promise<Record<str
   return Object.fromEntries(results);
 }
 
-/** Starts the public gateway: /graphql, /healthz and /readyz on one HTTP server. */
+const STRIPE_WEBHOOK_PATH = "/webhooks/stripe";
+
+/**
+ * Stripe's webhook: the raw body and its signature header go to billing unchanged (the signature
+ * covers the exact bytes), with the gateway's own signed header; billing's answer comes back as is.
+ */
+async function forwardStripeWebhook(
+  req: IncomingMessage,
+  res: ServerResponse,
+  billingUrl: string,
+  config: GatewayConfig,
+  requestId: string,
+): Promise<void> {
+  if (req.method !== "POST") return sendJson(res, 405, { error: "Use POST" }, { allow: "POST" });
+  const body = await readBody(req);
+  const signature = req.headers["stripe-signature"];
+  const response = await fetch(new URL(STRIPE_WEBHOOK_PATH, billingUrl), {
+    method: "POST",
+    signal: AbortSignal.timeout(config.SUBGRAPH_TIMEOUT_MS),
+    headers: {
+      "content-type": req.headers["content-type"] ?? "application/json",
+      ...(typeof signature === "string" ? { "stripe-signature": signature } : {}),
+      [PRINCIPAL_HEADER]: signPrincipal({ kind: "service", service: "gateway" }, config.INTERNAL_SIGNING_SECRET),
+      [REQUEST_ID_HEADER]: requestId,
+    },
+    body,
+  });
+  res.writeHead(response.status, { "content-type": response.headers.get("content-type") ?? "application/json" });
+  res.end(Buffer.from(await response.arrayBuffer()));
+}
+
+/** Starts the public gateway: /graphql, /webhooks/stripe, /healthz and /readyz on one HTTP server. */
 export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningServer> {
   const log = createLogger("gateway", config.LOG_LEVEL);
   const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, "utf8");
@@ -92,8 +125,13 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       [REQUEST_ID_HEADER]: context.requestId,
     }),
   });
-  const usersUrl = subgraphs.find((subgraph) => subgraph.name === "users")?.url;
-  if (!usersUrl) throw new Error("The supergraph has no users subgraph, which the gateway needs for API keys");
+  const urlOf = (name: string, why: string) => {
+    const url = subgraphs.find((subgraph) => subgraph.name === name)?.url;
+    if (!url) throw new Error(`The supergraph has no ${name} subgraph, which the gateway needs for ${why}`);
+    return url;
+  };
+  const usersUrl = urlOf("users", "API keys");
+  const billingUrl = urlOf("billing", "plans and Stripe webhooks");
 
   const redis = createRedis(config.REDIS_URL);
   const authenticator = new Authenticator({
@@ -102,6 +140,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     ),
     redis,
     usersUrl,
+    billingUrl,
     signingSecret: config.INTERNAL_SIGNING_SECRET,
     apiKeyCacheSeconds: config.API_KEY_CACHE_SECONDS,
     timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
@@ -111,6 +150,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     anonymousRequests: config.RATE_LIMIT_ANONYMOUS_REQUESTS,
     windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
   });
+  const apiCallQuota = new ApiCallQuota(redis);
   const production = config.NODE_ENV === "production";
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -165,6 +205,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
           subgraphs: ready,
         });
       }
+      if (path === STRIPE_WEBHOOK_PATH) return await forwardStripeWebhook(req, res, billingUrl, config, requestId);
       if (path !== "/graphql") return sendJson(res, 404, { error: "not found" });
       await handleGraphQLRequest(apollo, req, res, async () => {
         const principal = await authenticator.authenticate(req.headers.authorization);
@@ -172,6 +213,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         res.setHeader("x-ratelimit-limit", rate.limit);
         res.setHeader("x-ratelimit-remaining", rate.remaining);
         res.setHeader("x-ratelimit-reset", rate.resetSeconds);
+        await apiCallQuota.count(principal);
         return { principal, requestId, log: reqLog };
       });
     } catch (error) {

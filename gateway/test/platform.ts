@@ -1,5 +1,14 @@
 import type { RunningServer } from "@mary/kit";
-import { createTestDatabase, REDIS_URL, TEST_SIGNING_SECRET, testKeyPair } from "@mary/kit/testing";
+import {
+  createTestDatabase,
+  REDIS_URL,
+  STRIPE_API_BASE,
+  TEST_SIGNING_SECRET,
+  TEST_STRIPE_WEBHOOK_SECRET,
+  testKeyPair,
+} from "@mary/kit/testing";
+import { startBilling, type BillingApp } from "../../subgraphs/billing/src/app.ts";
+import { loadBillingConfig } from "../../subgraphs/billing/src/config.ts";
 import { startUsers, type UsersApp } from "../../subgraphs/users/src/app.ts";
 import { loadUsersConfig } from "../../subgraphs/users/src/config.ts";
 import { loadGatewayConfig } from "../src/config.ts";
@@ -10,6 +19,9 @@ export interface Platform {
   url: string;
   gatewayOrigin: string;
   users: UsersApp;
+  billing: BillingApp;
+  /** Every subgraph the platform runs, by the name the supergraph gives it. */
+  subgraphNames: string[];
   keys: { privateKey: string; publicKey: string };
   /** Another gateway in front of the same subgraphs, with its own settings; stopped with the platform. */
   startGateway: (env: Record<string, string>, subgraphUrls?: Record<string, string>) => Promise<RunningServer>;
@@ -36,11 +48,21 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
   const users = await startUsers(
     loadUsersConfig({ ...common, USERS_PORT: "0", USERS_DATABASE_URL: usersDb.url, JWT_PRIVATE_KEY: keys.privateKey }),
   );
+  const billingDb = await createTestDatabase("billing");
+  const billing = await startBilling(
+    loadBillingConfig({
+      ...common,
+      BILLING_PORT: "0",
+      BILLING_DATABASE_URL: billingDb.url,
+      STRIPE_API_BASE,
+      STRIPE_WEBHOOK_SECRET: TEST_STRIPE_WEBHOOK_SECRET,
+    }),
+  );
   const gateways: RunningServer[] = [];
   const addGateway = async (extra: Record<string, string> = {}, subgraphUrls: Record<string, string> = {}) => {
     const gateway = await startGateway(
       loadGatewayConfig({ ...common, GATEWAY_PORT: "0", JWT_PUBLIC_KEY: keys.publicKey, ...extra }),
-      { subgraphUrls: { users: users.url, ...subgraphUrls } },
+      { subgraphUrls: { users: users.url, billing: billing.url, ...subgraphUrls } },
     );
     gateways.push(gateway);
     return gateway;
@@ -50,12 +72,14 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
     url: gateway.url,
     gatewayOrigin: new URL(gateway.url).origin,
     users,
+    billing,
+    subgraphNames: ["users", "billing"],
     keys,
     startGateway: addGateway,
     stop: async () => {
       await Promise.all(gateways.map((server) => server.close()));
-      await users.close();
-      await usersDb.drop();
+      await Promise.all([users.close(), billing.close()]);
+      await Promise.all([usersDb.drop(), billingDb.drop()]);
     },
   };
 }

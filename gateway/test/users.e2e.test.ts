@@ -761,13 +761,18 @@ describe("health", () => {
     expect((await fetch(`${platform.gatewayOrigin}/healthz`)).status).toBe(200);
     const ready = await fetch(`${platform.gatewayOrigin}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: "ready", redis: true, subgraphs: { users: true } });
+    const allReady = Object.fromEntries(platform.subgraphNames.map((name) => [name, true]));
+    expect(await ready.json()).toEqual({ status: "ready", redis: true, subgraphs: allReady });
 
     // A subgraph that does not answer makes the gateway unready (port 9 on loopback: nothing listens).
     const orphan = await platform.startGateway({}, { users: "http://127.0.0.1:9/graphql" });
     const unready = await fetch(new URL("/readyz", orphan.url));
     expect(unready.status).toBe(503);
-    expect(await unready.json()).toEqual({ status: "unavailable", redis: true, subgraphs: { users: false } });
+    expect(await unready.json()).toEqual({
+      status: "unavailable",
+      redis: true,
+      subgraphs: { ...allReady, users: false },
+    });
     expect((await fetch(new URL("/healthz", orphan.url))).status).toBe(200);
   });
 });

@@ -5,13 +5,16 @@ import {
   ErrorCode,
   hashApiKey,
   membershipRevokedKey,
+  isPlanName,
+  PLAN_CACHE_SECONDS,
   PRINCIPAL_HEADER,
-  DEFAULT_PLAN,
   sessionPrincipal,
   sessionRevokedKey,
   signPrincipal,
   verifyAccessToken,
+  workspacePlanKey,
   type AuthenticatedPrincipal,
+  type PlanName,
   type Principal,
   type Redis,
   type Role,
@@ -32,6 +35,8 @@ export interface AuthenticatorOptions {
   redis: Redis;
   /** GraphQL URL of the users subgraph, which resolves API keys. */
   usersUrl: string;
+  /** GraphQL URL of the billing subgraph, which knows each workspace's plan. */
+  billingUrl: string;
   signingSecret: string;
   apiKeyCacheSeconds: number;
   timeoutMs: number;
@@ -42,8 +47,9 @@ const unauthenticated = (message: string) => appError(ErrorCode.UNAUTHENTICATED,
 /**
  * Turns an `Authorization: Bearer …` header into a principal: JWT access tokens
  * are verified locally with the users' public key; API keys (`mary_…`) are
- * resolved by the users subgraph and cached briefly in Redis. No header means
- * anonymous; a bad credential is an error, never a silent downgrade.
+ * resolved by the users subgraph and cached briefly in Redis. The workspace's
+ * plan comes from Redis, where billing writes it, or else from billing itself.
+ * No header means anonymous; a bad credential is an error, never a silent downgrade.
  */
 export class Authenticator {
   constructor(private readonly options: AuthenticatorOptions) {}
@@ -66,16 +72,17 @@ export class Authenticator {
       );
     }
     const { userId, workspaceId, role, sessionId, issuedAt } = result.claims;
-    const [sessionEnded, membershipEndedAt] = await this.options.redis.mget(
+    const [sessionEnded, membershipEndedAt, cachedPlan] = await this.options.redis.mget(
       sessionRevokedKey(sessionId),
       membershipRevokedKey(userId, workspaceId),
+      workspacePlanKey(workspaceId),
     );
     if (sessionEnded) throw unauthenticated("This session has ended; sign in again");
     // Seconds resolution: a token issued in the very second the membership ended is refused too.
     if (membershipEndedAt && issuedAt <= Number(membershipEndedAt)) {
       throw unauthenticated("You are no longer a member of this workspace");
     }
-    return sessionPrincipal({ userId, workspaceId, role });
+    return sessionPrincipal({ userId, workspaceId, role }, await this.planOf(workspaceId, cachedPlan));
   }
 
   private async fromApiKey(key: string): Promise<AuthenticatedPrincipal> {
@@ -91,25 +98,50 @@ export class Authenticator {
       await this.options.redis.set(cacheKey, JSON.stringify(identity), "EX", ttl);
     }
     if (!identity) throw unauthenticated("The API key is not valid or has been revoked");
-    return { kind: "apiKey", ...identity, plan: DEFAULT_PLAN };
+    const plan = await this.planOf(
+      identity.workspaceId,
+      await this.options.redis.get(workspacePlanKey(identity.workspaceId)),
+    );
+    return { kind: "apiKey", ...identity, plan };
+  }
+
+  /** The workspace's plan: the cached one, else billing's answer, cached for the next requests. */
+  private async planOf(workspaceId: string, cached: string | null | undefined): Promise<PlanName> {
+    if (isPlanName(cached)) return cached;
+    const data = await this.callSubgraph<{ workspacePlan: string }>(
+      this.options.billingUrl,
+      "query ($id: ID!) { workspacePlan(workspaceId: $id) }",
+      { id: workspaceId },
+    );
+    if (!isPlanName(data.workspacePlan)) throw new Error(`billing answered an unknown plan for ${workspaceId}`);
+    await this.options.redis.set(workspacePlanKey(workspaceId), data.workspacePlan, "EX", PLAN_CACHE_SECONDS);
+    return data.workspacePlan;
   }
 
   private async lookUpApiKey(key: string): Promise<ApiKeyIdentity | null> {
-    const response = await fetch(this.options.usersUrl, {
+    const data = await this.callSubgraph<{ apiKeyIdentity: ApiKeyIdentity | null }>(
+      this.options.usersUrl,
+      "query ($key: String!) { apiKeyIdentity(key: $key) { apiKeyId userId workspaceId role scopes } }",
+      { key },
+    );
+    return data.apiKeyIdentity;
+  }
+
+  /** Asks a subgraph directly, as the gateway itself (for fields hidden from the public graph). */
+  private async callSubgraph<T>(url: string, query: string, variables: Record<string, unknown>): Promise<T> {
+    const response = await fetch(url, {
       method: "POST",
       signal: AbortSignal.timeout(this.options.timeoutMs),
       headers: {
         "content-type": "application/json",
         [PRINCIPAL_HEADER]: signPrincipal({ kind: "service", service: "gateway" }, this.options.signingSecret),
       },
-      body: JSON.stringify({
-        query: "query ($key: String!) { apiKeyIdentity(key: $key) { apiKeyId userId workspaceId role scopes } }",
-        variables: { key },
-      }),
+      body: JSON.stringify({ query, variables }),
     });
-    const body = (await response.json()) as { data?: { apiKeyIdentity: ApiKeyIdentity | null }; errors?: unknown[] };
-    if (!response.ok || body.errors?.length || !body.data)
-      throw new Error(`users could not resolve an API key (${response.status})`);
-    return body.data.apiKeyIdentity;
+    const body = (await response.json()) as { data?: T; errors?: unknown[] };
+    if (!response.ok || body.errors?.length || !body.data) {
+      throw new Error(`${url} did not answer the gateway (${response.status})`);
+    }
+    return body.data;
   }
 }

@@ -22,3 +22,21 @@ export const membershipRevokedKey = (userId: string, workspaceId: string) =>
   `revoked:membership:${userId}:${workspaceId}`;
 
 export type { Redis };
+
+/**
+ * The plan a workspace is on, as the gateway puts it in principals. Billing writes it when a
+ * subscription changes; the gateway fills it from billing on a miss. Entries expire, so a write
+ * lost between the two is corrected within this time.
+ */
+export const workspacePlanKey = (workspaceId: string) => `plan:workspace:${workspaceId}`;
+export const PLAN_CACHE_SECONDS = 60;
+
+/** The calendar month (UTC) that API calls are counted in. */
+export function usagePeriod(now = new Date()): { id: string; start: Date; end: Date } {
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+  return { id: start.toISOString().slice(0, 7), start, end };
+}
+
+/** API calls a workspace made with API keys in a period; the gateway counts, billing reports. */
+export const apiCallsKey = (workspaceId: string, periodId: string) => `usage:api-calls:${workspaceId}:${periodId}`;

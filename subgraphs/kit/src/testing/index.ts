@@ -8,6 +8,10 @@ export const TEST_SIGNING_SECRET = "mary-test-signing-secret-0123456789abcdef";
 /** The PostgreSQL server started by `scripts/services up`. */
 export const POSTGRES_URL = process.env.POSTGRES_URL ?? "postgres://mary:mary@127.0.0.1:5432";
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+/** stripe-mock, started by `scripts/services up`. */
+export const STRIPE_API_BASE = process.env.STRIPE_API_BASE ?? "http://127.0.0.1:12111";
+/** The webhook signing secret tests sign Stripe events with. */
+export const TEST_STRIPE_WEBHOOK_SECRET = "whsec_mary_test_0123456789abcdef";
 
 /**
  * Creates an empty database named after the test, so test runs never touch the
