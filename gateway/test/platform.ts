@@ -1,6 +1,9 @@
+import { randomUUID } from "node:crypto";
 import type { RunningServer } from "@mary/kit";
 import {
   createTestDatabase,
+  graphql,
+  type GraphQLResponse,
   REDIS_URL,
   STRIPE_API_BASE,
   TEST_SIGNING_SECRET,
@@ -25,7 +28,17 @@ export interface Platform {
   keys: { privateKey: string; publicKey: string };
   /** Another gateway in front of the same subgraphs, with its own settings; stopped with the platform. */
   startGateway: (env: Record<string, string>, subgraphUrls?: Record<string, string>) => Promise<RunningServer>;
+  /** Sends an operation to the gateway, with `Authorization: Bearer <credential>` when given one. */
+  gql: <T = any>(query: string, variables?: Record<string, unknown>, credential?: string) => Promise<GraphQLResponse<T>>;
+  /** Signs up a new user with a workspace of their own (its OWNER). */
+  signUp: () => Promise<SignedUp>;
   stop: () => Promise<void>;
+}
+
+export interface SignedUp {
+  accessToken: string;
+  user: { id: string; email: string };
+  workspace: { id: string };
 }
 
 /**
@@ -68,6 +81,8 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
     return gateway;
   };
   const gateway = await addGateway();
+  const gql = <T = any>(query: string, variables: Record<string, unknown> = {}, credential?: string) =>
+    graphql<T>(gateway.url, query, variables, credential ? { authorization: `Bearer ${credential}` } : {});
   return {
     url: gateway.url,
     gatewayOrigin: new URL(gateway.url).origin,
@@ -76,6 +91,16 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
     subgraphNames: ["users", "billing"],
     keys,
     startGateway: addGateway,
+    gql,
+    signUp: async () => {
+      const email = `${randomUUID()}@example.com`;
+      const response = await gql<{ signUp: SignedUp }>(
+        `mutation ($input: SignUpInput!) { signUp(input: $input) { accessToken user { id email } workspace { id } } }`,
+        { input: { email, password: "correct-horse-42", name: "Test User", workspaceName: `Team of ${email}` } },
+      );
+      if (!response.data) throw new Error(`signUp failed: ${JSON.stringify(response.errors)}`);
+      return response.data.signUp;
+    },
     stop: async () => {
       await Promise.all(gateways.map((server) => server.close()));
       await Promise.all([users.close(), billing.close()]);

@@ -20,6 +20,8 @@ export class ApiCallQuota {
     const results = await this.redis.multi().incr(key).expire(key, KEEP_SECONDS).exec();
     const count = Number(results?.[0]?.[1] ?? 0);
     if (limit !== null && count > limit) {
+      // A refused call is not a call made: the count stays at the limit.
+      await this.redis.decr(key);
       const retryAfterSeconds = Math.max(1, Math.ceil((period.end.getTime() - now.getTime()) / 1000));
       throw appError(
         ErrorCode.QUOTA_EXCEEDED,

@@ -148,10 +148,8 @@ export class BillingService {
       { cancel_at_period_end: true },
       { idempotencyKey: `mary-cancel-${subscription.id}` },
     );
+    // Stripe confirms with a customer.subscription.updated event, which the webhook applies as usual.
     subscription.cancelAtPeriodEnd = updated.cancel_at_period_end;
-    // Events Stripe created before this change must not undo it when they arrive late.
-    const now = new Date(Math.floor(Date.now() / 1000) * 1000);
-    if (subscription.lastEventAt < now) subscription.lastEventAt = now;
     await this.em.flush();
     await this.planCache.publish(caller.workspaceId, await this.effectivePlan(caller.workspaceId));
     return subscription;

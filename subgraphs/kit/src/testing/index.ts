@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { createHmac, generateKeyPairSync, randomBytes } from "node:crypto";
 import pg from "pg";
 import { PRINCIPAL_HEADER, signPrincipal, type Principal } from "../principal.ts";
 
@@ -78,4 +78,13 @@ export function testKeyPair(): { privateKey: string; publicKey: string } {
     privateKeyEncoding: { type: "pkcs8", format: "pem" },
     publicKeyEncoding: { type: "spki", format: "pem" },
   });
+}
+
+/**
+ * A `Stripe-Signature` header as Stripe sends it: `t=<unix seconds>,v1=<HMAC-SHA256 of "t.payload">`,
+ * written from Stripe's documented scheme rather than with its SDK, so the tests check the SDK's verification.
+ */
+export function stripeSignature(payload: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): string {
+  const signature = createHmac("sha256", secret).update(`${timestamp}.${payload}`).digest("hex");
+  return `t=${timestamp},v1=${signature}`;
 }
