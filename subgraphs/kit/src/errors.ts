@@ -33,10 +33,7 @@ export const notFound = (what: string) => appError(ErrorCode.NOT_FOUND, `${what}
 export const rateLimited = (message: string, retryAfterSeconds: number) =>
   appError(ErrorCode.RATE_LIMITED, message, { retryAfterSeconds });
 
-/**
- * Formats errors for clients: known codes pass through, validation errors
- * become BAD_USER_INPUT, anything else becomes INTERNAL with no details.
- */
+/** Apollo's codes for requests refused before execution; their messages name only the client's own mistake. */
 const REQUEST_ERROR_CODES = new Set([
   "GRAPHQL_PARSE_FAILED",
   "GRAPHQL_VALIDATION_FAILED",
@@ -46,6 +43,11 @@ const REQUEST_ERROR_CODES = new Set([
   "BAD_REQUEST",
 ]);
 
+/**
+ * Formats errors for clients: Mary's codes pass through (bad variable values are Apollo's
+ * BAD_USER_INPUT too), request errors keep their code and message without internals, and
+ * anything else becomes INTERNAL with no details.
+ */
 export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedError & { extensions: { code: string } } {
   const code = formatted.extensions?.code;
   if (isPublicErrorCode(code)) {
