@@ -2,7 +2,14 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { apiCallsKey, createRedis, usagePeriod, type Redis } from "@mary/kit";
 import { errorCode, REDIS_URL, stripeSignature, TEST_STRIPE_WEBHOOK_SECRET } from "@mary/kit/testing";
-import { startPlatform, type Platform, type SignedUp } from "./platform.ts";
+import {
+  checkoutCompleted,
+  startPlatform,
+  stripeEvent,
+  type Platform,
+  type SignedUp,
+  type WebhookSigning,
+} from "./platform.ts";
 
 let platform: Platform;
 let redis: Redis;
@@ -32,28 +39,8 @@ async function billingOf(account: SignedUp) {
   };
 }
 
-/** Posts a Stripe event to the gateway's webhook endpoint, signed as Stripe signs it (unless told otherwise). */
-async function deliver(event: object, sign: { secret?: string; timestamp?: number; body?: string } = {}) {
-  const payload = JSON.stringify(event);
-  const response = await fetch(`${platform.gatewayOrigin}/webhooks/stripe`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "stripe-signature": stripeSignature(payload, sign.secret ?? TEST_STRIPE_WEBHOOK_SECRET, sign.timestamp),
-    },
-    body: sign.body ?? payload,
-  });
-  return { status: response.status, body: (await response.json()) as { received?: boolean; duplicate?: boolean } };
-}
-
-const event = (type: string, created: number, object: Record<string, unknown>) => ({
-  id: `evt_${randomUUID().replaceAll("-", "")}`,
-  object: "event",
-  type,
-  created,
-  livemode: false,
-  data: { object },
-});
+const deliver = (event: object, sign?: WebhookSigning) => platform.deliverStripeEvent(event, sign);
+const event = stripeEvent;
 
 async function stripeCustomerOf(workspaceId: string): Promise<string | null> {
   const rows = await platform.billing.orm.em
@@ -68,6 +55,16 @@ const eventCount = async () =>
     (await platform.billing.orm.em.fork().getConnection().execute(`select count(*)::int as n from stripe_events`))[0]!
       .n,
   );
+
+/** Adds one contact; returns the error code, or null when it was created. */
+async function addContact(account: SignedUp, name = "Another contact"): Promise<string | null> {
+  const response = await platform.gql(
+    `mutation ($input: CreateContactInput!) { createContact(input: $input) { id } }`,
+    { input: { name } },
+    account.accessToken,
+  );
+  return response.errors ? String(errorCode(response)) : null;
+}
 
 describe("plans", () => {
   test("the plan table is public, with prices in minor units and null for unlimited", async () => {
@@ -162,6 +159,14 @@ describe("Stripe webhooks through the gateway", () => {
     const owner = await platform.signUp();
     const other = await platform.signUp();
     const workspaceId = owner.workspace.id;
+    const contacts = Array.from({ length: 100 }, (_, i) => ({ name: `Contact ${i}` }));
+    const filled = await platform.gql(
+      `mutation ($inputs: [CreateContactInput!]!) { createContacts(inputs: $inputs) { id } }`,
+      { inputs: contacts },
+      owner.accessToken,
+    );
+    expect(filled.errors).toBeUndefined();
+    expect(await addContact(owner)).toBe("PLAN_LIMIT");
     await platform.gql(CHECKOUT, { plan: "PRO" }, owner.accessToken);
     const customer = await stripeCustomerOf(workspaceId);
     const subscription = `sub_${randomUUID().replaceAll("-", "")}`;
@@ -190,18 +195,11 @@ describe("Stripe webhooks through the gateway", () => {
       parent: { subscription_details: { subscription, metadata: { workspaceId, plan: "PRO" } } },
     });
 
-    const completed = event("checkout.session.completed", t0, {
-      id: "cs_test_1",
-      object: "checkout.session",
-      mode: "subscription",
-      customer,
-      subscription,
-      client_reference_id: workspaceId,
-      payment_status: "paid",
-      metadata: { workspaceId, plan: "PRO" },
-    });
+    const completed = checkoutCompleted(workspaceId, customer!, subscription, "PRO", t0);
     expect(await deliver(completed)).toEqual({ status: 200, body: { received: true, duplicate: false } });
     expect((await billingOf(owner)).plan.name).toBe("PRO");
+    // The plan reaches the gateway's principal at once, so crm's limit is PRO's for the same token.
+    expect(await addContact(owner, "The 101st")).toBeNull();
     expect(await deliver(event("customer.subscription.created", t0 + 1, subscriptionObject("active")))).toMatchObject({
       status: 200,
     });
@@ -217,6 +215,7 @@ describe("Stripe webhooks through the gateway", () => {
     expect((await deliver(failed)).status).toBe(200);
     let state = await billingOf(owner);
     expect([state.plan.name, state.subscription?.status]).toEqual(["PRO", "PAST_DUE"]);
+    expect(await addContact(owner, "The 102nd")).toBeNull();
 
     // Paid on retry: back to ACTIVE. An older failure arriving afterwards changes nothing.
     expect((await deliver(event("invoice.paid", t0 + 20, invoiceObject("paid", 2500)))).status).toBe(200);
@@ -258,6 +257,8 @@ describe("Stripe webhooks through the gateway", () => {
     );
     state = await billingOf(owner);
     expect([state.plan.name, state.subscription?.status]).toEqual(["FREE", "CANCELED"]);
+    // Back on FREE, the contacts stay but no more can be added.
+    expect(await addContact(owner)).toBe("PLAN_LIMIT");
 
     // Replays are acknowledged and ignored: the completed checkout does not bring PRO back.
     const before = await eventCount();
@@ -265,22 +266,14 @@ describe("Stripe webhooks through the gateway", () => {
     expect(await deliver(deleted)).toEqual({ status: 200, body: { received: true, duplicate: true } });
     expect(await eventCount()).toBe(before);
     expect((await billingOf(owner)).plan.name).toBe("FREE");
+    expect(await addContact(owner)).toBe("PLAN_LIMIT");
   });
 
   test("tampered, stale, unsigned and wrongly signed events are refused with 400 and change nothing", async () => {
     const owner = await platform.signUp();
     await platform.gql(CHECKOUT, { plan: "PRO" }, owner.accessToken);
     const customer = await stripeCustomerOf(owner.workspace.id);
-    const upgrade = event("checkout.session.completed", Math.floor(Date.now() / 1000), {
-      id: "cs_test_2",
-      object: "checkout.session",
-      mode: "subscription",
-      customer,
-      subscription: `sub_${randomUUID().replaceAll("-", "")}`,
-      client_reference_id: owner.workspace.id,
-      payment_status: "paid",
-      metadata: { workspaceId: owner.workspace.id, plan: "PRO" },
-    });
+    const upgrade = checkoutCompleted(owner.workspace.id, customer!, `sub_${randomUUID().replaceAll("-", "")}`, "PRO");
     const before = await eventCount();
     const tampered = JSON.stringify(upgrade).replace('"PRO"', '"ENTERPRISE"');
     expect((await deliver(upgrade, { body: tampered })).status).toBe(400);
@@ -310,16 +303,12 @@ describe("Stripe webhooks through the gateway", () => {
   test("the same event delivered five times at once is applied exactly once", async () => {
     const owner = await platform.signUp();
     await platform.gql(CHECKOUT, { plan: "ENTERPRISE" }, owner.accessToken);
-    const upgrade = event("checkout.session.completed", Math.floor(Date.now() / 1000), {
-      id: "cs_test_4",
-      object: "checkout.session",
-      mode: "subscription",
-      customer: await stripeCustomerOf(owner.workspace.id),
-      subscription: `sub_${randomUUID().replaceAll("-", "")}`,
-      client_reference_id: owner.workspace.id,
-      payment_status: "paid",
-      metadata: { workspaceId: owner.workspace.id, plan: "ENTERPRISE" },
-    });
+    const upgrade = checkoutCompleted(
+      owner.workspace.id,
+      (await stripeCustomerOf(owner.workspace.id))!,
+      `sub_${randomUUID().replaceAll("-", "")}`,
+      "ENTERPRISE",
+    );
     const before = await eventCount();
     const results = await Promise.all(Array.from({ length: 5 }, () => deliver(upgrade)));
     expect(results.map((result) => result.status)).toEqual([200, 200, 200, 200, 200]);
@@ -371,16 +360,12 @@ describe("the monthly API-call quota", () => {
 
     // On PRO the same key works again: the plan reaches the gateway's principal at once.
     await platform.gql(CHECKOUT, { plan: "PRO" }, owner.accessToken);
-    const upgrade = event("checkout.session.completed", Math.floor(Date.now() / 1000), {
-      id: "cs_test_3",
-      object: "checkout.session",
-      mode: "subscription",
-      customer: await stripeCustomerOf(owner.workspace.id),
-      subscription: `sub_${randomUUID().replaceAll("-", "")}`,
-      client_reference_id: owner.workspace.id,
-      payment_status: "paid",
-      metadata: { workspaceId: owner.workspace.id, plan: "PRO" },
-    });
+    const upgrade = checkoutCompleted(
+      owner.workspace.id,
+      (await stripeCustomerOf(owner.workspace.id))!,
+      `sub_${randomUUID().replaceAll("-", "")}`,
+      "PRO",
+    );
     expect((await deliver(upgrade)).status).toBe(200);
     const again = await platform.gql(`{ me { id } workspace { plan { name } } }`, {}, key);
     expect(again.errors).toBeUndefined();

@@ -1,17 +1,20 @@
 import { randomUUID } from "node:crypto";
-import type { RunningServer } from "@mary/kit";
+import type { PlanName, RunningServer } from "@mary/kit";
 import {
   createTestDatabase,
   graphql,
-  type GraphQLResponse,
   REDIS_URL,
   STRIPE_API_BASE,
+  stripeSignature,
   TEST_SIGNING_SECRET,
   TEST_STRIPE_WEBHOOK_SECRET,
   testKeyPair,
+  type GraphQLResponse,
 } from "@mary/kit/testing";
 import { startBilling, type BillingApp } from "../../subgraphs/billing/src/app.ts";
 import { loadBillingConfig } from "../../subgraphs/billing/src/config.ts";
+import { startCrm, type CrmApp } from "../../subgraphs/crm/src/app.ts";
+import { loadCrmConfig } from "../../subgraphs/crm/src/config.ts";
 import { startUsers, type UsersApp } from "../../subgraphs/users/src/app.ts";
 import { loadUsersConfig } from "../../subgraphs/users/src/config.ts";
 import { loadGatewayConfig } from "../src/config.ts";
@@ -22,16 +25,27 @@ export interface Platform {
   url: string;
   gatewayOrigin: string;
   users: UsersApp;
+  crm: CrmApp;
   billing: BillingApp;
   /** Every subgraph the platform runs, by the name the supergraph gives it. */
   subgraphNames: string[];
+  /** Every SQL statement each subgraph ran, in order (tests count them). */
+  sql: { users: string[]; crm: string[]; billing: string[] };
   keys: { privateKey: string; publicKey: string };
   /** Another gateway in front of the same subgraphs, with its own settings; stopped with the platform. */
   startGateway: (env: Record<string, string>, subgraphUrls?: Record<string, string>) => Promise<RunningServer>;
   /** Sends an operation to the gateway, with `Authorization: Bearer <credential>` when given one. */
-  gql: <T = any>(query: string, variables?: Record<string, unknown>, credential?: string) => Promise<GraphQLResponse<T>>;
+  gql: <T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    credential?: string,
+  ) => Promise<GraphQLResponse<T>>;
   /** Signs up a new user with a workspace of their own (its OWNER). */
   signUp: () => Promise<SignedUp>;
+  /** Posts an event to the gateway's Stripe webhook, signed as Stripe signs it unless told otherwise. */
+  deliverStripeEvent: (event: object, sign?: WebhookSigning) => Promise<{ status: number; body: WebhookAnswer }>;
+  /** Puts the account's workspace on a paid plan the way production does: checkout, then Stripe's event. */
+  upgrade: (account: SignedUp, plan: PlanName) => Promise<{ subscriptionId: string; customerId: string }>;
   stop: () => Promise<void>;
 }
 
@@ -40,6 +54,47 @@ export interface SignedUp {
   user: { id: string; email: string };
   workspace: { id: string };
 }
+
+export interface WebhookSigning {
+  secret?: string;
+  timestamp?: number;
+  /** Sent instead of the signed payload (a tampered body). */
+  body?: string;
+}
+
+export interface WebhookAnswer {
+  received?: boolean;
+  duplicate?: boolean;
+}
+
+/** A Stripe event as Stripe's webhooks deliver it. */
+export const stripeEvent = (type: string, created: number, object: Record<string, unknown>) => ({
+  id: `evt_${randomUUID().replaceAll("-", "")}`,
+  object: "event",
+  type,
+  created,
+  livemode: false,
+  data: { object },
+});
+
+/** The `checkout.session.completed` event Stripe sends once the customer has paid. */
+export const checkoutCompleted = (
+  workspaceId: string,
+  customerId: string,
+  subscriptionId: string,
+  plan: PlanName,
+  created = Math.floor(Date.now() / 1000),
+) =>
+  stripeEvent("checkout.session.completed", created, {
+    id: `cs_test_${randomUUID().replaceAll("-", "")}`,
+    object: "checkout.session",
+    mode: "subscription",
+    customer: customerId,
+    subscription: subscriptionId,
+    client_reference_id: workspaceId,
+    payment_status: "paid",
+    metadata: { workspaceId, plan },
+  });
 
 /**
  * Starts the real subgraphs and the gateway on free ports, each subgraph on a
@@ -57,38 +112,70 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
     RATE_LIMIT_ANONYMOUS_REQUESTS: "1000000",
     ...env,
   };
-  const usersDb = await createTestDatabase("users");
-  const users = await startUsers(
-    loadUsersConfig({ ...common, USERS_PORT: "0", USERS_DATABASE_URL: usersDb.url, JWT_PRIVATE_KEY: keys.privateKey }),
+  const sql = { users: [] as string[], crm: [] as string[], billing: [] as string[] };
+  const [usersDb, crmDb, billingDb] = await Promise.all(
+    ["users", "crm", "billing"].map((name) => createTestDatabase(name)),
   );
-  const billingDb = await createTestDatabase("billing");
-  const billing = await startBilling(
-    loadBillingConfig({
-      ...common,
-      BILLING_PORT: "0",
-      BILLING_DATABASE_URL: billingDb.url,
-      STRIPE_API_BASE,
-      STRIPE_WEBHOOK_SECRET: TEST_STRIPE_WEBHOOK_SECRET,
+  const [users, crm, billing] = await Promise.all([
+    startUsers(
+      loadUsersConfig({
+        ...common,
+        USERS_PORT: "0",
+        USERS_DATABASE_URL: usersDb!.url,
+        JWT_PRIVATE_KEY: keys.privateKey,
+      }),
+      { onQuery: (statement) => sql.users.push(statement) },
+    ),
+    startCrm(loadCrmConfig({ ...common, CRM_PORT: "0", CRM_DATABASE_URL: crmDb!.url }), {
+      onQuery: (statement) => sql.crm.push(statement),
     }),
-  );
+    startBilling(
+      loadBillingConfig({
+        ...common,
+        BILLING_PORT: "0",
+        BILLING_DATABASE_URL: billingDb!.url,
+        STRIPE_API_BASE,
+        STRIPE_WEBHOOK_SECRET: TEST_STRIPE_WEBHOOK_SECRET,
+      }),
+      { onQuery: (statement) => sql.billing.push(statement) },
+    ),
+  ]);
+  const subgraphUrls = { users: users.url, crm: crm.url, billing: billing.url };
   const gateways: RunningServer[] = [];
-  const addGateway = async (extra: Record<string, string> = {}, subgraphUrls: Record<string, string> = {}) => {
+  const addGateway = async (extra: Record<string, string> = {}, overrides: Record<string, string> = {}) => {
     const gateway = await startGateway(
       loadGatewayConfig({ ...common, GATEWAY_PORT: "0", JWT_PUBLIC_KEY: keys.publicKey, ...extra }),
-      { subgraphUrls: { users: users.url, billing: billing.url, ...subgraphUrls } },
+      { subgraphUrls: { ...subgraphUrls, ...overrides } },
     );
     gateways.push(gateway);
     return gateway;
   };
   const gateway = await addGateway();
+  const gatewayOrigin = new URL(gateway.url).origin;
   const gql = <T = any>(query: string, variables: Record<string, unknown> = {}, credential?: string) =>
     graphql<T>(gateway.url, query, variables, credential ? { authorization: `Bearer ${credential}` } : {});
+
+  const deliverStripeEvent = async (event: object, sign: WebhookSigning = {}) => {
+    const payload = JSON.stringify(event);
+    const response = await fetch(`${gatewayOrigin}/webhooks/stripe`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "stripe-signature": stripeSignature(payload, sign.secret ?? TEST_STRIPE_WEBHOOK_SECRET, sign.timestamp),
+      },
+      body: sign.body ?? payload,
+    });
+    return { status: response.status, body: (await response.json()) as WebhookAnswer };
+  };
+
   return {
     url: gateway.url,
-    gatewayOrigin: new URL(gateway.url).origin,
+    gatewayOrigin,
     users,
+    crm,
     billing,
-    subgraphNames: ["users", "billing"],
+    subgraphNames: Object.keys(subgraphUrls),
+    sql,
     keys,
     startGateway: addGateway,
     gql,
@@ -101,10 +188,30 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
       if (!response.data) throw new Error(`signUp failed: ${JSON.stringify(response.errors)}`);
       return response.data.signUp;
     },
+    deliverStripeEvent,
+    upgrade: async (account, plan) => {
+      const checkout = await gql(
+        `mutation ($plan: PlanName!) { createCheckoutSession(plan: $plan) { id } }`,
+        { plan },
+        account.accessToken,
+      );
+      if (checkout.errors) throw new Error(`checkout failed: ${JSON.stringify(checkout.errors)}`);
+      const rows = await billing.orm.em
+        .fork()
+        .getConnection()
+        .execute(`select stripe_customer_id from billing_accounts where workspace_id = ?`, [account.workspace.id]);
+      const customerId = rows[0]!.stripe_customer_id as string;
+      const subscriptionId = `sub_${randomUUID().replaceAll("-", "")}`;
+      const delivered = await deliverStripeEvent(
+        checkoutCompleted(account.workspace.id, customerId, subscriptionId, plan),
+      );
+      if (delivered.status !== 200) throw new Error(`the checkout event was refused (${delivered.status})`);
+      return { subscriptionId, customerId };
+    },
     stop: async () => {
       await Promise.all(gateways.map((server) => server.close()));
-      await Promise.all([users.close(), billing.close()]);
-      await Promise.all([usersDb.drop(), billingDb.drop()]);
+      await Promise.all([users.close(), crm.close(), billing.close()]);
+      await Promise.all([usersDb!.drop(), crmDb!.drop(), billingDb!.drop()]);
     },
   };
 }

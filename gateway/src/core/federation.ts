@@ -1,5 +1,5 @@
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
-import { Kind, parse, type EnumTypeDefinitionNode, type StringValueNode } from "graphql";
+import { GraphQLError, Kind, parse, type EnumTypeDefinitionNode, type StringValueNode } from "graphql";
 
 export interface SubgraphEndpoint {
   name: string;
@@ -67,6 +67,26 @@ class SubgraphDataSource<Context extends Record<string, any>> extends RemoteGrap
         fetch(input, { ...init, signal: AbortSignal.timeout(config.timeoutMs) })) as never,
     });
     this.subgraphHeaders = config.subgraphHeaders;
+  }
+
+  /**
+   * A subgraph refuses a request it cannot run with HTTP 400 and a GraphQL body (for example a
+   * variable its scalar rejects, which the gateway's schema cannot check). Its first error is
+   * passed on, message and code, instead of a bare "400: Bad Request"; other failures keep
+   * Apollo's handling.
+   */
+  override async errorFromResponse(response: Response): Promise<GraphQLError> {
+    if (response.status === 400) {
+      const body = (await response
+        .clone()
+        .json()
+        .catch(() => null)) as { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } | null;
+      const first = body?.errors?.[0];
+      if (typeof first?.message === "string" && typeof first.extensions?.code === "string") {
+        return new GraphQLError(first.message, { extensions: { code: first.extensions.code } });
+      }
+    }
+    return super.errorFromResponse(response as never);
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<Context>): void {

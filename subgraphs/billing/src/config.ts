@@ -8,7 +8,10 @@ export const billingConfigShape = {
   BILLING_DATABASE_URL: z.string().url().default("postgres://mary:mary@127.0.0.1:5432/billing"),
   /** Stripe's API: stripe-mock on this machine, https://api.stripe.com in production. */
   STRIPE_API_BASE: z.string().url().default("http://127.0.0.1:12111"),
-  STRIPE_SECRET_KEY: z.string().startsWith("sk_", "must be a Stripe secret key (sk_…)").default("sk_test_marylocaldevelopment"),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .startsWith("sk_", "must be a Stripe secret key (sk_…)")
+    .default("sk_test_marylocaldevelopment"),
   /** Signing secret of the webhook endpoint (whsec_…), which every received event must be signed with. */
   STRIPE_WEBHOOK_SECRET: z
     .string()

@@ -9,7 +9,9 @@ const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 @Directive("@shareable")
 @ObjectType({ description: "An amount of money: integer minor units (cents for USD, yen for JPY), never a float." })
 export class Money {
-  @Field(() => GraphQLSafeInt, { description: "The amount in the currency's minor units, for example 2500 for $25.00." })
+  @Field(() => GraphQLSafeInt, {
+    description: "The amount in the currency's minor units, for example 2500 for $25.00.",
+  })
   amount!: number;
 
   @Field(() => String, { description: "ISO 4217 currency code, upper case, for example USD." })

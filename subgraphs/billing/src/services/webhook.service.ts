@@ -29,7 +29,11 @@ const STATUS_FROM_STRIPE: Record<string, SubscriptionStatus> = {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const idOf = (value: unknown): string | null =>
-  typeof value === "string" ? value : typeof value === "object" && value ? ((value as { id?: string }).id ?? null) : null;
+  typeof value === "string"
+    ? value
+    : typeof value === "object" && value
+      ? ((value as { id?: string }).id ?? null)
+      : null;
 const dateOf = (seconds: unknown): Date | null => (typeof seconds === "number" ? new Date(seconds * 1000) : null);
 
 export interface WebhookOutcome {

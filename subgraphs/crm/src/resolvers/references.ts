@@ -1,0 +1,47 @@
+import { requireScope, type ReferenceResolvers } from "@mary/kit";
+import type { CrmContext } from "../context.ts";
+
+/** True when the id is the workspace the caller acts in. */
+const ownWorkspace = (ctx: CrmContext, workspaceId: string) =>
+  (ctx.principal.kind === "user" || ctx.principal.kind === "apiKey") && ctx.principal.workspaceId === workspaceId;
+
+/**
+ * crm's own entities resolve only within the caller's workspace (others are null, like missing ones);
+ * the stubs of users' and billing's entities resolve to their key, for the fields crm adds.
+ */
+export const referenceResolvers: ReferenceResolvers = {
+  Contact: {
+    __resolveReference: (reference: { id: string }, ctx: CrmContext) => {
+      requireScope(ctx.principal, "crm:read");
+      return ctx.loaders.contact.load(reference.id);
+    },
+  },
+  Company: {
+    __resolveReference: (reference: { id: string }, ctx: CrmContext) => {
+      requireScope(ctx.principal, "crm:read");
+      return ctx.loaders.company.load(reference.id);
+    },
+  },
+  Deal: {
+    __resolveReference: (reference: { id: string }, ctx: CrmContext) => {
+      requireScope(ctx.principal, "crm:read");
+      return ctx.loaders.deal.load(reference.id);
+    },
+  },
+  Activity: {
+    __resolveReference: (reference: { id: string }, ctx: CrmContext) => {
+      requireScope(ctx.principal, "crm:read");
+      return ctx.loaders.activity.load(reference.id);
+    },
+  },
+  // Any user: assignedDeals shows only the caller's workspace's deals, so nothing leaks through it.
+  User: { __resolveReference: (reference: { id: string }) => ({ id: reference.id }) },
+  Workspace: {
+    __resolveReference: (reference: { id: string }, ctx: CrmContext) =>
+      ownWorkspace(ctx, reference.id) ? { id: reference.id } : null,
+  },
+  Usage: {
+    __resolveReference: (reference: { workspaceId: string }, ctx: CrmContext) =>
+      ownWorkspace(ctx, reference.workspaceId) ? { workspaceId: reference.workspaceId } : null,
+  },
+};

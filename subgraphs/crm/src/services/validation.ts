@@ -1,0 +1,119 @@
+import { domainToASCII } from "node:url";
+import { badUserInput, pageRequest, type PageArgs, type PageRequest } from "@mary/kit";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+const PHONE = /^[0-9 +\-().]+$/;
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const MAX_CUSTOM_FIELD_KEYS = 50;
+const MAX_CUSTOM_FIELD_BYTES = 8 * 1024;
+
+/** Ids are UUIDs; anything else cannot name a row, so callers treat it as missing. */
+export const isUuid = (value: unknown): value is string => typeof value === "string" && UUID.test(value);
+
+/** A page request whose cursor points into a list sorted by a timestamp, then by id. */
+export function timePage(args: PageArgs): PageRequest {
+  const request = pageRequest(args);
+  if (request.after) {
+    const [value, id] = request.after;
+    if (typeof value !== "string" || Number.isNaN(Date.parse(value)) || !isUuid(id)) {
+      throw badUserInput("`after` is not a cursor from this list", "after");
+    }
+  }
+  return request;
+}
+
+/** Trims a required text and checks its length. */
+export function requiredText(value: string | null | undefined, field: string, max: number): string {
+  const text = (value ?? "").trim();
+  if (text.length < 1 || text.length > max) throw badUserInput(`${field} must be 1 to ${max} characters`, field);
+  return text;
+}
+
+/** Trims an optional text; empty means none. */
+export function optionalText(value: string | null | undefined, field: string, max: number): string | null {
+  const text = (value ?? "").trim();
+  if (text.length > max) throw badUserInput(`${field} must be at most ${max} characters`, field);
+  return text || null;
+}
+
+/** Lower-cases, checks and de-duplicates a list, keeping the first-seen order. */
+function uniqueList(values: string[], field: string, max: number, check: (value: string) => string): string[] {
+  const list = [...new Set(values.map(check))];
+  if (list.length > max) throw badUserInput(`At most ${max} ${field} are allowed`, field);
+  return list;
+}
+
+export const normalizeEmails = (emails: string[]) =>
+  uniqueList(emails, "emails", 10, (email) => {
+    const value = email.trim().toLowerCase();
+    if (value.length > 254 || !EMAIL.test(value)) throw badUserInput(`"${email}" is not a valid email`, "emails");
+    return value;
+  });
+
+export const normalizeTags = (tags: string[]) =>
+  uniqueList(tags, "tags", 20, (tag) => {
+    const value = tag.trim().toLowerCase();
+    if (value.length < 1 || value.length > 40) throw badUserInput("Each tag must be 1 to 40 characters", "tags");
+    return value;
+  });
+
+export function normalizePhones(phones: string[]): string[] {
+  if (phones.length > 10) throw badUserInput("At most 10 phones are allowed", "phones");
+  return phones.map((phone) => {
+    const value = phone.trim();
+    if (value.length < 1 || value.length > 40 || !PHONE.test(value)) {
+      throw badUserInput("A phone is up to 40 digits, spaces and + - ( ) .", "phones");
+    }
+    return value;
+  });
+}
+
+/** The workspace's own fields: a JSON object of at most 50 keys and 8 KB. */
+export function checkCustomFields(fields: Record<string, unknown>): Record<string, unknown> {
+  if (typeof fields !== "object" || fields === null || Array.isArray(fields)) {
+    throw badUserInput("customFields must be a JSON object", "customFields");
+  }
+  if (Object.keys(fields).length > MAX_CUSTOM_FIELD_KEYS) {
+    throw badUserInput(`customFields may have at most ${MAX_CUSTOM_FIELD_KEYS} keys`, "customFields");
+  }
+  if (Buffer.byteLength(JSON.stringify(fields)) > MAX_CUSTOM_FIELD_BYTES) {
+    throw badUserInput("customFields may be at most 8 KB as JSON", "customFields");
+  }
+  return fields;
+}
+
+/**
+ * A web domain as its lower-case hostname: "https://Acme.com/about" becomes "acme.com", and an
+ * international name its ASCII (punycode) form, so one domain has one spelling.
+ */
+export function normalizeDomain(value: string | null | undefined): string | null {
+  const text = (value ?? "").trim().toLowerCase();
+  if (!text) return null;
+  const name = text
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//, "")
+    .replace(/[/?#].*$/, "")
+    .replace(/:\d+$/, "")
+    .replace(/\.$/, "");
+  const host = domainToASCII(name);
+  if (!HOSTNAME.test(host)) throw badUserInput(`"${value}" is not a domain such as acme.com`, "domain");
+  return host;
+}
+
+/** An id given as a filter or as an owner (whom the users subgraph resolves) must at least be a UUID. */
+export function checkId(value: string, field: string): string {
+  if (!isUuid(value)) throw badUserInput(`${field} must be an ID (a UUID)`, field);
+  return value.toLowerCase();
+}
+
+/** An ILIKE pattern matching the term anywhere, with its wildcards taken literally. */
+export function containsPattern(term: string): string {
+  return `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+/** A search term, trimmed; null when there is nothing to search for. */
+export function searchTerm(value: string | null | undefined): string | null {
+  const term = (value ?? "").trim().toLowerCase();
+  if (term.length > 200) throw badUserInput("search must be at most 200 characters", "search");
+  return term || null;
+}

@@ -1,0 +1,13 @@
+import "reflect-metadata";
+import { Directive, Field, ID, ObjectType } from "type-graphql";
+
+/** The users subgraph owns users; crm adds the deals assigned to them. */
+@Directive('@key(fields: "id")')
+@ObjectType({ description: "A person who signs in to Mary. Visible to the members of the workspaces they share." })
+export class User {
+  @Field(() => ID, { description: "Stable identifier of the user." })
+  id!: string;
+}
+
+/** A reference to a user by id, for fields such as a contact's owner. */
+export const userRef = (id: string | null): User | null => (id ? { id } : null);
