@@ -32,3 +32,8 @@ export function requireRole(principal: Principal, roles: readonly Role[]): Authe
 export function requireService(principal: Principal, service: string): void {
   if (principal.kind !== "service" || principal.service !== service) throw forbidden();
 }
+
+/** True when the caller acts in this workspace (the only one whose entities it may resolve). */
+export function actsInWorkspace(principal: Principal, workspaceId: string): boolean {
+  return (principal.kind === "user" || principal.kind === "apiKey") && principal.workspaceId === workspaceId;
+}

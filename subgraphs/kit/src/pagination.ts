@@ -46,9 +46,15 @@ export interface Connection<T> {
 
 /**
  * Declares `<Name>Connection` and `<Name>Edge` for a node type, as the Relay
- * connection specification shapes them. Call once per node type, at module level.
+ * connection specification shapes them (`plural` names the items in descriptions). Call once
+ * per node type, at module level.
  */
-export function connectionType<T extends object>(node: ClassType<T>, name: string, description: string) {
+export function connectionType<T extends object>(
+  node: ClassType<T>,
+  name: string,
+  description: string,
+  plural = `${description}s`,
+) {
   @ObjectType(`${name}Edge`, { description: `One ${description} in a page, with its cursor.` })
   class EdgeType {
     @Field(() => String, { description: "Opaque position of this item; pass it as `after` to continue." })
@@ -58,7 +64,7 @@ export function connectionType<T extends object>(node: ClassType<T>, name: strin
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`, { description: `A page of ${description}s.` })
+  @ObjectType(`${name}Connection`, { description: `A page of ${plural}.` })
   class ConnectionType implements Connection<T> {
     @Field(() => [EdgeType], { description: "The items of this page, in order." })
     edges!: EdgeType[];

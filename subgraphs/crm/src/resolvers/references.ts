@@ -1,9 +1,5 @@
-import { requireScope, type ReferenceResolvers } from "@mary/kit";
+import { actsInWorkspace, requireScope, type ReferenceResolvers } from "@mary/kit";
 import type { CrmContext } from "../context.ts";
-
-/** True when the id is the workspace the caller acts in. */
-const ownWorkspace = (ctx: CrmContext, workspaceId: string) =>
-  (ctx.principal.kind === "user" || ctx.principal.kind === "apiKey") && ctx.principal.workspaceId === workspaceId;
 
 /**
  * crm's own entities resolve only within the caller's workspace (others are null, like missing ones);
@@ -38,10 +34,10 @@ export const referenceResolvers: ReferenceResolvers = {
   User: { __resolveReference: (reference: { id: string }) => ({ id: reference.id }) },
   Workspace: {
     __resolveReference: (reference: { id: string }, ctx: CrmContext) =>
-      ownWorkspace(ctx, reference.id) ? { id: reference.id } : null,
+      actsInWorkspace(ctx.principal, reference.id) ? { id: reference.id } : null,
   },
   Usage: {
     __resolveReference: (reference: { workspaceId: string }, ctx: CrmContext) =>
-      ownWorkspace(ctx, reference.workspaceId) ? { workspaceId: reference.workspaceId } : null,
+      actsInWorkspace(ctx.principal, reference.workspaceId) ? { workspaceId: reference.workspaceId } : null,
   },
 };

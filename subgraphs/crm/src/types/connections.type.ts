@@ -9,6 +9,6 @@ import { Deal } from "../entities/deal.entity.ts";
  * plurals by adding "s", hence "company record" and "activity record".
  */
 export const ContactConnection = connectionType(Contact, "Contact", "contact");
-export const CompanyConnection = connectionType(Company, "Company", "company record");
+export const CompanyConnection = connectionType(Company, "Company", "company", "companies");
 export const DealConnection = connectionType(Deal, "Deal", "deal");
-export const ActivityConnection = connectionType(Activity, "Activity", "activity record");
+export const ActivityConnection = connectionType(Activity, "Activity", "activity", "activities");

@@ -1,4 +1,4 @@
-import type { ReferenceResolvers } from "@mary/kit";
+import { actsInWorkspace, type ReferenceResolvers } from "@mary/kit";
 import type { UsersContext } from "../context.ts";
 
 /** Entities other subgraphs point at: only people and workspaces the caller shares are resolved. */
@@ -8,10 +8,6 @@ export const referenceResolvers: ReferenceResolvers = {
   },
   Workspace: {
     __resolveReference: (reference: { id: string }, ctx: UsersContext) =>
-      ctx.principal.kind === "user" || ctx.principal.kind === "apiKey"
-        ? reference.id === ctx.principal.workspaceId
-          ? ctx.loaders.workspace.load(reference.id)
-          : null
-        : null,
+      actsInWorkspace(ctx.principal, reference.id) ? ctx.loaders.workspace.load(reference.id) : null,
   },
 };
