@@ -270,6 +270,15 @@ describe("plan limits", () => {
     const bulk = await platform.gql(CREATE_CONTACTS, { inputs: [{ name: "A" }, { name: "B" }] }, owner.accessToken);
     expect(errorCode(bulk)).toBe("PLAN_LIMIT");
     expect(await contactCount(owner.workspace.id)).toBe(100);
+    // billing's Workspace.usage joined with crm's count of contacts, in one query.
+    const usage = await ok(
+      owner,
+      `{ workspace { plan { name limits { contacts } } usage { contacts apiCallsThisPeriod } } }`,
+    );
+    expect(usage.workspace).toEqual({
+      plan: { name: "FREE", limits: { contacts: 100 } },
+      usage: { contacts: 100, apiCallsThisPeriod: 0 },
+    });
   });
 });
 
