@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { apiCallsKey, createRedis, usagePeriod, type Redis } from "@mary/kit";
+import { apiCallsKey, createRedis, lastKnownPlanKey, usagePeriod, workspacePlanKey, type Redis } from "@mary/kit";
 import { errorCode, REDIS_URL, stripeSignature, TEST_STRIPE_WEBHOOK_SECRET } from "@mary/kit/testing";
 import {
   checkoutCompleted,
@@ -88,6 +88,17 @@ describe("plans", () => {
         limits: { agents: null, apiCallsPerMonth: null, contacts: null, socialAccounts: null, storageGb: 500 },
       },
     ]);
+  });
+
+  test("the gateway's internal plan look-up is hidden from clients", async () => {
+    const owner = await platform.signUp();
+    const response = await platform.gql(
+      `query ($w: ID!) { workspacePlan(workspaceId: $w) }`,
+      { w: owner.workspace.id },
+      owner.accessToken,
+    );
+    expect(response.status).toBe(400);
+    expect(errorCode(response)).toBe("GRAPHQL_VALIDATION_FAILED");
   });
 
   test("a new workspace is on FREE with no subscription", async () => {
@@ -370,5 +381,39 @@ describe("the monthly API-call quota", () => {
     const again = await platform.gql(`{ me { id } workspace { plan { name } } }`, {}, key);
     expect(again.errors).toBeUndefined();
     expect(again.data.workspace.plan.name).toBe("PRO");
+  });
+});
+
+describe("the plan in the gateway's principal", () => {
+  test("while billing cannot answer, the last known plan holds; with none known, 503 and no guess", async () => {
+    const owner = await platform.signUp();
+    await platform.upgrade(owner, "PRO");
+    const created = await platform.gql(
+      `mutation { createApiKey(input: { name: "ops", scopes: ["users:read"] }) { key } }`,
+      {},
+      owner.accessToken,
+    );
+    const key = created.data.createApiKey.key as string;
+    // FREE's quota is used up, so only PRO lets the next call through.
+    await redis.set(apiCallsKey(owner.workspace.id, usagePeriod().id), "1000");
+    // A gateway whose billing does not answer (nothing listens on port 9), with the fresh plan entry expired.
+    const orphan = await platform.startGateway({}, { billing: "http://127.0.0.1:9/graphql" });
+    await redis.del(workspacePlanKey(owner.workspace.id));
+    const call = () =>
+      fetch(orphan.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query: "{ me { id } }" }),
+      });
+    const held = await call();
+    expect(held.status).toBe(200);
+    expect(((await held.json()) as { data: unknown }).data).toEqual({ me: { id: owner.user.id } });
+
+    await redis.del(workspacePlanKey(owner.workspace.id), lastKnownPlanKey(owner.workspace.id));
+    const unknown = await call();
+    expect(unknown.status).toBe(503);
+    const body = (await unknown.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors[0]).toMatchObject({ extensions: { code: "INTERNAL" } });
+    expect(body.errors[0]!.message).toMatch(/plan cannot be read/);
   });
 });

@@ -139,4 +139,35 @@ describe("federation core", () => {
       await server.stop();
     }
   });
+
+  test("a subgraph's 400 with a GraphQL body keeps its message and code; other 400s stay generic", async () => {
+    // Stands in for a subgraph that refuses a variable its scalar rejects, which the gateway cannot check.
+    const refusing = createServer((req, res) => {
+      const graphqlBody = req.headers["x-test"] === "graphql";
+      res.writeHead(400, { "content-type": graphqlBody ? "application/json" : "text/plain" });
+      res.end(
+        graphqlBody
+          ? JSON.stringify({
+              errors: [{ message: "Amount must be a whole number", extensions: { code: "BAD_USER_INPUT" } }],
+            })
+          : "Bad Request",
+      );
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, "127.0.0.1", resolve));
+    const { server } = await gatewayOver(`http://127.0.0.1:${(refusing.address() as AddressInfo).port}/graphql`);
+    try {
+      const query = `{ products { name reviews { body } } }`;
+      const explained = await run(server, query, "graphql");
+      expect(explained.errors?.[0]).toMatchObject({
+        message: "Amount must be a whole number",
+        extensions: { code: "BAD_USER_INPUT" },
+      });
+      const bare = await run(server, query, "plain");
+      expect(bare.errors?.[0]?.message).toMatch(/400/);
+      expect(bare.errors?.[0]?.extensions?.code).not.toBe("BAD_USER_INPUT");
+    } finally {
+      await server.stop();
+      refusing.close();
+    }
+  });
 });

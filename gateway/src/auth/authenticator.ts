@@ -6,6 +6,7 @@ import {
   hashApiKey,
   membershipRevokedKey,
   isPlanName,
+  lastKnownPlanKey,
   PLAN_CACHE_SECONDS,
   PRINCIPAL_HEADER,
   sessionPrincipal,
@@ -105,17 +106,37 @@ export class Authenticator {
     return { kind: "apiKey", ...identity, plan };
   }
 
-  /** The workspace's plan: the cached one, else billing's answer, cached for the next requests. */
+  /**
+   * The workspace's plan: the cached one, else billing's answer (cached for the next requests).
+   * While billing cannot answer, the last plan known for the workspace holds; with none, the
+   * request fails (503) rather than guess a plan.
+   */
   private async planOf(workspaceId: string, cached: string | null | undefined): Promise<PlanName> {
     if (isPlanName(cached)) return cached;
-    const data = await this.callSubgraph<{ workspacePlan: string }>(
-      this.options.billingUrl,
-      "query ($id: ID!) { workspacePlan(workspaceId: $id) }",
-      { id: workspaceId },
-    );
-    if (!isPlanName(data.workspacePlan)) throw new Error(`billing answered an unknown plan for ${workspaceId}`);
-    await this.options.redis.set(workspacePlanKey(workspaceId), data.workspacePlan, "EX", PLAN_CACHE_SECONDS);
-    return data.workspacePlan;
+    const { redis } = this.options;
+    let plan: unknown;
+    try {
+      plan = (
+        await this.callSubgraph<{ workspacePlan: string }>(
+          this.options.billingUrl,
+          "query ($id: ID!) { workspacePlan(workspaceId: $id) }",
+          { id: workspaceId },
+        )
+      ).workspacePlan;
+    } catch {
+      const lastKnown = await redis.get(lastKnownPlanKey(workspaceId));
+      if (isPlanName(lastKnown)) return lastKnown;
+      throw appError(ErrorCode.INTERNAL, "The workspace's plan cannot be read right now; try again shortly", {
+        http: { status: 503 },
+      });
+    }
+    if (!isPlanName(plan)) throw new Error(`billing answered an unknown plan for ${workspaceId}`);
+    await redis
+      .multi()
+      .set(workspacePlanKey(workspaceId), plan, "EX", PLAN_CACHE_SECONDS)
+      .set(lastKnownPlanKey(workspaceId), plan)
+      .exec();
+    return plan;
   }
 
   private async lookUpApiKey(key: string): Promise<ApiKeyIdentity | null> {

@@ -30,6 +30,8 @@ export type { Redis };
  */
 export const workspacePlanKey = (workspaceId: string) => `plan:workspace:${workspaceId}`;
 export const PLAN_CACHE_SECONDS = 60;
+/** The last plan known for a workspace, kept without expiry: what the gateway uses while billing cannot answer. */
+export const lastKnownPlanKey = (workspaceId: string) => `plan:last-known:${workspaceId}`;
 
 /** The calendar month (UTC) that API calls are counted in. */
 export function usagePeriod(now = new Date()): { id: string; start: Date; end: Date } {

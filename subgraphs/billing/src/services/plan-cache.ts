@@ -1,4 +1,11 @@
-import { PLAN_CACHE_SECONDS, workspacePlanKey, type Logger, type PlanName, type Redis } from "@mary/kit";
+import {
+  lastKnownPlanKey,
+  PLAN_CACHE_SECONDS,
+  workspacePlanKey,
+  type Logger,
+  type PlanName,
+  type Redis,
+} from "@mary/kit";
 
 /**
  * Tells the gateway a workspace's plan by writing the key its principals are built from, so a
@@ -13,7 +20,11 @@ export class PlanCache {
 
   async publish(workspaceId: string, plan: PlanName): Promise<void> {
     try {
-      await this.redis.set(workspacePlanKey(workspaceId), plan, "EX", PLAN_CACHE_SECONDS);
+      await this.redis
+        .multi()
+        .set(workspacePlanKey(workspaceId), plan, "EX", PLAN_CACHE_SECONDS)
+        .set(lastKnownPlanKey(workspaceId), plan)
+        .exec();
     } catch (error) {
       this.log.error({ err: error, workspaceId }, "could not publish a workspace's plan to Redis");
     }
