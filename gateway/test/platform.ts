@@ -3,10 +3,9 @@ import type { PlanName, RunningServer } from "@mary/kit";
 import {
   createTestDatabase,
   graphql,
-  REDIS_URL,
   STRIPE_API_BASE,
   stripeSignature,
-  TEST_SIGNING_SECRET,
+  TEST_ENV,
   TEST_STRIPE_WEBHOOK_SECRET,
   testKeyPair,
   type GraphQLResponse,
@@ -103,10 +102,7 @@ export const checkoutCompleted = (
 export async function startPlatform(env: Record<string, string> = {}): Promise<Platform> {
   const keys = testKeyPair();
   const common = {
-    NODE_ENV: "test",
-    LOG_LEVEL: "silent",
-    INTERNAL_SIGNING_SECRET: TEST_SIGNING_SECRET,
-    REDIS_URL,
+    ...TEST_ENV,
     // Every test client shares 127.0.0.1 and one Redis: only the rate-limit tests ask for limits.
     RATE_LIMIT_REQUESTS: "1000000",
     RATE_LIMIT_ANONYMOUS_REQUESTS: "1000000",

@@ -1,13 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
 import type { AuthenticatedPrincipal, PlanName, Principal } from "@mary/kit";
-import {
-  createTestDatabase,
-  graphql,
-  signedHeaders,
-  TEST_SIGNING_SECRET,
-  type GraphQLResponse,
-} from "@mary/kit/testing";
+import { createTestDatabase, graphql, signedHeaders, TEST_ENV, type GraphQLResponse } from "@mary/kit/testing";
 import { startCrm, type CrmApp } from "../src/app.ts";
 import { loadCrmConfig } from "../src/config.ts";
 
@@ -36,11 +30,9 @@ export async function startHarness(): Promise<Harness> {
   const statements: string[] = [];
   const app = await startCrm(
     loadCrmConfig({
-      NODE_ENV: "test",
-      LOG_LEVEL: "silent",
+      ...TEST_ENV,
       CRM_PORT: "0",
       CRM_DATABASE_URL: db.url,
-      INTERNAL_SIGNING_SECRET: TEST_SIGNING_SECRET,
     }),
     { onQuery: (statement) => statements.push(statement) },
   );

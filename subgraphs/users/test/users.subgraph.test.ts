@@ -1,13 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  createTestDatabase,
-  errorCode,
-  graphql,
-  REDIS_URL,
-  signedHeaders,
-  TEST_SIGNING_SECRET,
-  testKeyPair,
-} from "@mary/kit/testing";
+import { createTestDatabase, errorCode, graphql, signedHeaders, TEST_ENV, testKeyPair } from "@mary/kit/testing";
 import type { Principal } from "@mary/kit";
 import { startUsers, type UsersApp } from "../src/app.ts";
 import { loadUsersConfig } from "../src/config.ts";
@@ -20,12 +12,9 @@ beforeAll(async () => {
   db = await createTestDatabase("users");
   app = await startUsers(
     loadUsersConfig({
-      NODE_ENV: "test",
-      LOG_LEVEL: "silent",
+      ...TEST_ENV,
       USERS_PORT: "0",
       USERS_DATABASE_URL: db.url,
-      REDIS_URL,
-      INTERNAL_SIGNING_SECRET: TEST_SIGNING_SECRET,
       JWT_PRIVATE_KEY: testKeyPair().privateKey,
     }),
     { onQuery: (sql) => statements.push(sql) },

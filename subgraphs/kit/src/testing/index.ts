@@ -10,6 +10,14 @@ export const POSTGRES_URL = process.env.POSTGRES_URL ?? "postgres://mary:mary@12
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 /** stripe-mock, started by `scripts/services up`. */
 export const STRIPE_API_BASE = process.env.STRIPE_API_BASE ?? "http://127.0.0.1:12111";
+/** The settings every service a test starts shares: quiet logs, the test secret, the local Redis. */
+export const TEST_ENV = {
+  NODE_ENV: "test",
+  LOG_LEVEL: "silent",
+  INTERNAL_SIGNING_SECRET: TEST_SIGNING_SECRET,
+  REDIS_URL,
+} as const;
+
 /** The webhook signing secret tests sign Stripe events with. */
 export const TEST_STRIPE_WEBHOOK_SECRET = "whsec_mary_test_0123456789abcdef";
 
