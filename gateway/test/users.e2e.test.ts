@@ -634,7 +634,8 @@ describe("lists are Relay connections", () => {
       expect(errorCode(response)).toBe("BAD_USER_INPUT");
       expect(response.errors?.[0]?.message).toMatch(/first/);
     }
-    for (const after of ["not-a-cursor", Buffer.from('["not a date","x"]').toString("base64url"), ""]) {
+    const cursor = (key: unknown) => Buffer.from(JSON.stringify(key)).toString("base64url");
+    for (const after of ["not-a-cursor", cursor(["not a date", "x"]), cursor([new Date().toISOString(), "x"]), ""]) {
       expect(errorCode(await gql(KEYS_PAGE, { after }, bearer(alice.accessToken)))).toBe("BAD_USER_INPUT");
     }
     expect(errorCode(await gql(KEYS_PAGE, { first: "3" }, bearer(alice.accessToken)))).toBe("BAD_USER_INPUT");

@@ -1,5 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { createEntityLoader, type BaseSubgraphContext, type Connection, type PageRequest } from "@mary/kit";
+import { createEntityLoader, isUuid, type BaseSubgraphContext, type Connection, type PageRequest } from "@mary/kit";
 import DataLoader from "dataloader";
 import { Activity } from "./entities/activity.entity.ts";
 import { Company } from "./entities/company.entity.ts";
@@ -11,7 +11,6 @@ import type { CompanyService } from "./services/company.service.ts";
 import type { ContactService } from "./services/contact.service.ts";
 import type { DealService } from "./services/deal.service.ts";
 import { findManyInWorkspace } from "./services/tenant.ts";
-import { isUuid } from "./services/validation.ts";
 
 export interface CrmContext extends BaseSubgraphContext {
   em: EntityManager;

@@ -3,6 +3,7 @@ export * from "./access.ts";
 export * from "./config.ts";
 export * from "./errors.ts";
 export * from "./http.ts";
+export * from "./ids.ts";
 export * from "./loaders.ts";
 export * from "./logger.ts";
 export * from "./money.ts";

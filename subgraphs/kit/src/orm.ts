@@ -7,6 +7,7 @@ import {
   type FilterQuery,
 } from "@mikro-orm/postgresql";
 import { badUserInput } from "./errors.ts";
+import { isUuid } from "./ids.ts";
 import type { Logger } from "./logger.ts";
 import { toConnection, type Connection, type CursorKey, type PageRequest } from "./pagination.ts";
 
@@ -69,13 +70,14 @@ export async function findPage<T extends { id: string }>(
   order: PageOrder<T>,
 ): Promise<Connection<T>> {
   const { field, direction } = order;
-  const properties: Record<string, { runtimeType?: string }> = em.getMetadata().get(entity).properties;
+  const properties: Record<string, { runtimeType?: string; type?: string }> = em.getMetadata().get(entity).properties;
   const isDate = properties[field]?.runtimeType === "Date";
   let filter = where;
   if (request.after) {
     const [value, id] = request.after;
     const bound = isDate ? new Date(value) : value;
-    if (bound instanceof Date && Number.isNaN(bound.getTime()))
+    // A decodable cursor can still hold values the column types refuse; those are the client's mistake.
+    if ((bound instanceof Date && Number.isNaN(bound.getTime())) || (properties.id?.type === "uuid" && !isUuid(id)))
       throw badUserInput("`after` is not a cursor from this list", "after");
     const past = direction === "asc" ? "$gt" : "$lt";
     // Built from the entity's own field name, which FilterQuery<T> cannot type-check.

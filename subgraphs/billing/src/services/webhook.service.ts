@@ -1,5 +1,5 @@
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
-import { isPlanName, type Logger, type PlanName } from "@mary/kit";
+import { isPlanName, isUuid, type Logger, type PlanName } from "@mary/kit";
 import { Invoice } from "../entities/invoice.entity.ts";
 import { Subscription, type SubscriptionStatus } from "../entities/subscription.entity.ts";
 import type { BillingService } from "./billing.service.ts";
@@ -27,7 +27,6 @@ const STATUS_FROM_STRIPE: Record<string, SubscriptionStatus> = {
   canceled: "CANCELED",
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const idOf = (value: unknown): string | null =>
   typeof value === "string"
     ? value
@@ -111,7 +110,7 @@ export class WebhookService {
       );
       workspaceId = account?.workspace_id ?? null;
     }
-    if (!workspaceId && typeof hint === "string" && UUID.test(hint)) {
+    if (!workspaceId && isUuid(hint)) {
       workspaceId = hint;
       await tx.execute(
         `insert into billing_accounts (workspace_id, stripe_customer_id, created_at) values (?, ?, now())

@@ -1,6 +1,5 @@
 import type { EntityManager, EntityName, FilterQuery } from "@mikro-orm/postgresql";
-import { notFound } from "@mary/kit";
-import { isUuid } from "./validation.ts";
+import { isUuid, notFound } from "@mary/kit";
 
 /** What every crm row has: its id and the workspace it belongs to. */
 export interface TenantRow {

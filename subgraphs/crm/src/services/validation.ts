@@ -1,15 +1,11 @@
 import { domainToASCII } from "node:url";
-import { badUserInput, pageRequest, type PageArgs, type PageRequest } from "@mary/kit";
+import { badUserInput, isUuid, pageRequest, type PageArgs, type PageRequest } from "@mary/kit";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const PHONE = /^[0-9 +\-().]+$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const MAX_CUSTOM_FIELD_KEYS = 50;
 const MAX_CUSTOM_FIELD_BYTES = 8 * 1024;
-
-/** Ids are UUIDs; anything else cannot name a row, so callers treat it as missing. */
-export const isUuid = (value: unknown): value is string => typeof value === "string" && UUID.test(value);
 
 /** A page request whose cursor points into a list sorted by a timestamp, then by id. */
 export function timePage(args: PageArgs): PageRequest {
