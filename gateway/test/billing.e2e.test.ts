@@ -42,13 +42,7 @@ async function billingOf(account: SignedUp) {
 const deliver = (event: object, sign?: WebhookSigning) => platform.deliverStripeEvent(event, sign);
 const event = stripeEvent;
 
-async function stripeCustomerOf(workspaceId: string): Promise<string | null> {
-  const rows = await platform.billing.orm.em
-    .fork()
-    .getConnection()
-    .execute(`select stripe_customer_id from billing_accounts where workspace_id = ?`, [workspaceId]);
-  return (rows[0]?.stripe_customer_id as string | undefined) ?? null;
-}
+const stripeCustomerOf = (workspaceId: string) => platform.stripeCustomerOf(workspaceId);
 
 const eventCount = async () =>
   Number(

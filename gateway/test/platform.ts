@@ -43,6 +43,8 @@ export interface Platform {
   signUp: () => Promise<SignedUp>;
   /** Posts an event to the gateway's Stripe webhook, signed as Stripe signs it unless told otherwise. */
   deliverStripeEvent: (event: object, sign?: WebhookSigning) => Promise<{ status: number; body: WebhookAnswer }>;
+  /** The Stripe customer billing made for the workspace, or null before its first checkout. */
+  stripeCustomerOf: (workspaceId: string) => Promise<string | null>;
   /** Puts the account's workspace on a paid plan the way production does: checkout, then Stripe's event. */
   upgrade: (account: SignedUp, plan: PlanName) => Promise<{ subscriptionId: string; customerId: string }>;
   stop: () => Promise<void>;
@@ -164,6 +166,14 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
     return { status: response.status, body: (await response.json()) as WebhookAnswer };
   };
 
+  const stripeCustomerOf = async (workspaceId: string) => {
+    const rows = await billing.orm.em
+      .fork()
+      .getConnection()
+      .execute(`select stripe_customer_id from billing_accounts where workspace_id = ?`, [workspaceId]);
+    return (rows[0]?.stripe_customer_id as string | undefined) ?? null;
+  };
+
   return {
     url: gateway.url,
     gatewayOrigin,
@@ -185,6 +195,7 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
       return response.data.signUp;
     },
     deliverStripeEvent,
+    stripeCustomerOf,
     upgrade: async (account, plan) => {
       const checkout = await gql(
         `mutation ($plan: PlanName!) { createCheckoutSession(plan: $plan) { id } }`,
@@ -192,11 +203,8 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
         account.accessToken,
       );
       if (checkout.errors) throw new Error(`checkout failed: ${JSON.stringify(checkout.errors)}`);
-      const rows = await billing.orm.em
-        .fork()
-        .getConnection()
-        .execute(`select stripe_customer_id from billing_accounts where workspace_id = ?`, [account.workspace.id]);
-      const customerId = rows[0]!.stripe_customer_id as string;
+      const customerId = await stripeCustomerOf(account.workspace.id);
+      if (!customerId) throw new Error("checkout made no Stripe customer");
       const subscriptionId = `sub_${randomUUID().replaceAll("-", "")}`;
       const delivered = await deliverStripeEvent(
         checkoutCompleted(account.workspace.id, customerId, subscriptionId, plan),

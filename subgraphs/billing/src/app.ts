@@ -1,4 +1,11 @@
-import { createLogger, createOrm, createRedis, migrate, startSubgraphServer, type RunningServer } from "@mary/kit";
+import {
+  createLogger,
+  openDatabase,
+  createRedis,
+  pingDatabase,
+  startSubgraphServer,
+  type RunningServer,
+} from "@mary/kit";
 import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
 import type { BillingConfig } from "./config.ts";
 import type { BillingContext } from "./context.ts";
@@ -21,14 +28,13 @@ export async function startBilling(
   options: { onQuery?: (sql: string) => void } = {},
 ): Promise<BillingApp> {
   const log = createLogger("billing", config.LOG_LEVEL);
-  const orm = await createOrm({
+  const { orm } = await openDatabase({
     databaseUrl: config.BILLING_DATABASE_URL,
     entities,
     migrations,
     log,
     onQuery: options.onQuery,
   });
-  await migrate(orm);
   const redis = createRedis(config.REDIS_URL);
   const stripe = createStripe(config);
   const planCache = new PlanCache(redis, log);
@@ -50,7 +56,7 @@ export async function startBilling(
       return { ...base, em, billing: billingFor(em) };
     },
     checkReady: async () => {
-      await orm.em.fork().getConnection().execute("select 1");
+      await pingDatabase(orm);
       await redis.ping();
     },
   });

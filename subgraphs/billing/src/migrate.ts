@@ -1,12 +1,8 @@
-import { createLogger, createOrm, migrate } from "@mary/kit";
+import { runMigrations } from "@mary/kit";
 import { loadBillingConfig } from "./config.ts";
 import { entities } from "./entities/index.ts";
 import { migrations } from "./migrations/index.ts";
 
 /** Applies pending migrations to the billing database and exits. */
 const config = loadBillingConfig();
-const log = createLogger("billing-migrate", config.LOG_LEVEL);
-const orm = await createOrm({ databaseUrl: config.BILLING_DATABASE_URL, entities, migrations, log });
-const applied = await migrate(orm);
-log.info({ applied }, applied.length ? "migrations applied" : "database is up to date");
-await orm.close();
+await runMigrations("billing", { databaseUrl: config.BILLING_DATABASE_URL, entities, migrations }, config.LOG_LEVEL);

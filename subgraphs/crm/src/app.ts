@@ -1,4 +1,4 @@
-import { createLogger, createOrm, migrate, startSubgraphServer, type RunningServer } from "@mary/kit";
+import { createLogger, openDatabase, pingDatabase, startSubgraphServer, type RunningServer } from "@mary/kit";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import type { CrmConfig } from "./config.ts";
 import { createLoaders, type CrmContext } from "./context.ts";
@@ -17,14 +17,13 @@ export interface CrmApp extends RunningServer {
 /** Connects to PostgreSQL, applies migrations and serves the crm subgraph. */
 export async function startCrm(config: CrmConfig, options: { onQuery?: (sql: string) => void } = {}): Promise<CrmApp> {
   const log = createLogger("crm", config.LOG_LEVEL);
-  const orm = await createOrm({
+  const { orm } = await openDatabase({
     databaseUrl: config.CRM_DATABASE_URL,
     entities,
     migrations,
     log,
     onQuery: options.onQuery,
   });
-  await migrate(orm);
 
   const server = await startSubgraphServer<CrmContext>({
     name: "crm",
@@ -48,7 +47,7 @@ export async function startCrm(config: CrmConfig, options: { onQuery?: (sql: str
       };
     },
     checkReady: async () => {
-      await orm.em.fork().getConnection().execute("select 1");
+      await pingDatabase(orm);
     },
   });
   return {

@@ -8,7 +8,7 @@ import {
 } from "@mikro-orm/postgresql";
 import { badUserInput } from "./errors.ts";
 import { isUuid } from "./ids.ts";
-import type { Logger } from "./logger.ts";
+import { createLogger, type Logger } from "./logger.ts";
 import { toConnection, type Connection, type CursorKey, type PageRequest } from "./pagination.ts";
 
 export interface OrmOptions {
@@ -23,12 +23,12 @@ export interface OrmOptions {
 }
 
 /**
- * Connects MikroORM to the subgraph's PostgreSQL database. Migrations are listed
- * in code rather than discovered on disk, so they run the same under tsx,
- * vitest and a bundle.
+ * Connects MikroORM to the subgraph's PostgreSQL database and applies its pending migrations:
+ * what every SQL subgraph does at start. Migrations are listed in code rather than discovered
+ * on disk, so they run the same under tsx, vitest and a bundle.
  */
-export async function createOrm(options: OrmOptions): Promise<MikroORM> {
-  return MikroORM.init({
+export async function openDatabase(options: OrmOptions): Promise<{ orm: MikroORM; applied: string[] }> {
+  const orm = await MikroORM.init({
     clientUrl: options.databaseUrl,
     entities: options.entities,
     extensions: [Migrator],
@@ -43,12 +43,25 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
     logger: options.onQuery ? (message) => options.onQuery?.(message) : (message) => options.log?.debug(message),
     pool: { min: 0, max: 10 },
   });
+  const applied = await orm.migrator.up();
+  return { orm, applied: applied.map((migration) => migration.name) };
 }
 
-/** Applies pending migrations; returns the names applied. */
-export async function migrate(orm: MikroORM): Promise<string[]> {
-  const applied = await orm.migrator.up();
-  return applied.map((migration) => migration.name);
+/** A subgraph's `pnpm migrate`: applies pending migrations, logs which, and disconnects. */
+export async function runMigrations(
+  service: string,
+  options: Omit<OrmOptions, "log" | "onQuery">,
+  logLevel: string,
+): Promise<void> {
+  const log = createLogger(`${service}-migrate`, logLevel);
+  const { orm, applied } = await openDatabase({ ...options, log });
+  log.info({ applied }, applied.length ? "migrations applied" : "database is up to date");
+  await orm.close();
+}
+
+/** Throws unless the database answers: for a subgraph's /readyz. */
+export async function pingDatabase(orm: MikroORM): Promise<void> {
+  await orm.em.fork().getConnection().execute("select 1");
 }
 
 export interface PageOrder<T> {

@@ -1,9 +1,9 @@
 import {
   createLogger,
-  createOrm,
+  openDatabase,
   createRedis,
   importSigningKey,
-  migrate,
+  pingDatabase,
   readPem,
   startSubgraphServer,
   type RunningServer,
@@ -33,14 +33,13 @@ export async function startUsers(
   const signingKey = await importSigningKey(
     readPem(config.JWT_PRIVATE_KEY, config.JWT_PRIVATE_KEY_FILE, "JWT_PRIVATE_KEY_FILE"),
   );
-  const orm = await createOrm({
+  const { orm } = await openDatabase({
     databaseUrl: config.USERS_DATABASE_URL,
     entities,
     migrations,
     log,
     onQuery: options.onQuery,
   });
-  await migrate(orm);
   const redis = createRedis(config.REDIS_URL);
   const throttle = new LoginThrottle(redis, config.LOGIN_MAX_FAILURES, config.LOGIN_FAILURE_WINDOW_SECONDS);
   const revocations = new RevocationService(redis, config.ACCESS_TOKEN_TTL_SECONDS);
@@ -70,7 +69,7 @@ export async function startUsers(
       };
     },
     checkReady: async () => {
-      await orm.em.fork().getConnection().execute("select 1");
+      await pingDatabase(orm);
       await redis.ping();
     },
   });
