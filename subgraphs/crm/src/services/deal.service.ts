@@ -123,9 +123,7 @@ export class DealService {
       { dealId: { $in: [...dealIds] } },
       { orderBy: { dealId: "asc", position: "asc" } },
     );
-    const byDeal = new Map<string, DealStageChange[]>();
-    for (const entry of entries) byDeal.set(entry.dealId, [...(byDeal.get(entry.dealId) ?? []), entry]);
-    return byDeal;
+    return Map.groupBy(entries, (entry) => entry.dealId);
   }
 
   /**
@@ -157,11 +155,10 @@ export class DealService {
        ) d`,
       params,
     );
-    const byOwner = new Map<string, Deal[]>();
-    for (const row of rows) {
-      const deal = this.em.map(Deal, row);
-      byOwner.set(deal.ownerId!, [...(byOwner.get(deal.ownerId!) ?? []), deal]);
-    }
+    const byOwner = Map.groupBy(
+      rows.map((row) => this.em.map(Deal, row)),
+      (deal) => deal.ownerId!,
+    );
     return new Map(ownerIds.map((id) => [id, toConnection(byOwner.get(id.toLowerCase()) ?? [], page, dealKey)]));
   }
 
