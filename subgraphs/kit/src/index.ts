@@ -15,3 +15,4 @@ export * from "./redis.ts";
 export * from "./schema.ts";
 export * from "./server.ts";
 export * from "./tokens.ts";
+export * from "./validation.ts";

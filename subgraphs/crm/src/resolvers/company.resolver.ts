@@ -1,10 +1,9 @@
 import "reflect-metadata";
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { PageArgs, requireScope, type Connection } from "@mary/kit";
+import { PageArgs, requireScope, type Connection, timePage } from "@mary/kit";
 import type { CrmContext } from "../context.ts";
 import { Company } from "../entities/company.entity.ts";
 import type { Contact } from "../entities/contact.entity.ts";
-import { timePage } from "../services/validation.ts";
 import { CompanyConnection, ContactConnection } from "../types/connections.type.ts";
 import { CreateCompanyInput, UpdateCompanyInput } from "./company.input.ts";
 

@@ -1,12 +1,11 @@
 import "reflect-metadata";
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { PageArgs, requireScope, type Connection } from "@mary/kit";
+import { PageArgs, requireScope, type Connection, timePage } from "@mary/kit";
 import type { CrmContext } from "../context.ts";
 import type { Activity } from "../entities/activity.entity.ts";
 import { Company } from "../entities/company.entity.ts";
 import { Contact } from "../entities/contact.entity.ts";
 import type { Deal } from "../entities/deal.entity.ts";
-import { timePage } from "../services/validation.ts";
 import { ActivityConnection, ContactConnection, DealConnection } from "../types/connections.type.ts";
 import { User, userRef } from "../types/user.type.ts";
 import { ContactFilter, CreateContactInput, UpdateContactInput } from "./contact.input.ts";

@@ -1,13 +1,12 @@
 import "reflect-metadata";
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Money, PageArgs, requireScope, type Connection } from "@mary/kit";
+import { Money, PageArgs, requireScope, type Connection, timePage } from "@mary/kit";
 import type { CrmContext } from "../context.ts";
 import type { Activity } from "../entities/activity.entity.ts";
 import { Company } from "../entities/company.entity.ts";
 import { Contact } from "../entities/contact.entity.ts";
 import { DealStageChange } from "../entities/deal-stage-change.entity.ts";
 import { Deal, DealStageEnum, type DealStage } from "../entities/deal.entity.ts";
-import { timePage } from "../services/validation.ts";
 import { ActivityConnection, DealConnection } from "../types/connections.type.ts";
 import { PipelineStage } from "../types/pipeline.type.ts";
 import { User, userRef } from "../types/user.type.ts";

@@ -1,9 +1,8 @@
 import "reflect-metadata";
 import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import { PageArgs, requireScope, type Connection } from "@mary/kit";
+import { PageArgs, requireScope, type Connection, timePage } from "@mary/kit";
 import type { CrmContext } from "../context.ts";
 import { DealStageEnum, type Deal, type DealStage } from "../entities/deal.entity.ts";
-import { timePage } from "../services/validation.ts";
 import { DealConnection } from "../types/connections.type.ts";
 import { User } from "../types/user.type.ts";
 

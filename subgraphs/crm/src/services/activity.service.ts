@@ -1,10 +1,16 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { badUserInput, findPage, type AuthenticatedPrincipal, type Connection, type PageRequest } from "@mary/kit";
+import {
+  badUserInput,
+  findPage,
+  type AuthenticatedPrincipal,
+  type Connection,
+  type PageRequest,
+  requiredText,
+} from "@mary/kit";
 import { Activity, type ActivityType } from "../entities/activity.entity.ts";
 import { Contact } from "../entities/contact.entity.ts";
 import { Deal } from "../entities/deal.entity.ts";
 import { findInWorkspace, requireInWorkspace } from "./tenant.ts";
-import { requiredText } from "./validation.ts";
 
 /** An activity's writable fields. Absent stays as it is; null clears the body. */
 export interface ActivityFields {

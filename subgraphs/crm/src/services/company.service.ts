@@ -1,9 +1,17 @@
 import { UniqueConstraintViolationException, type EntityManager, type FilterQuery } from "@mikro-orm/postgresql";
-import { badUserInput, findPage, type AuthenticatedPrincipal, type Connection, type PageRequest } from "@mary/kit";
+import {
+  badUserInput,
+  findPage,
+  type AuthenticatedPrincipal,
+  type Connection,
+  type PageRequest,
+  optionalText,
+  requiredText,
+} from "@mary/kit";
 import { Company } from "../entities/company.entity.ts";
 import { Contact } from "../entities/contact.entity.ts";
 import { findInWorkspace } from "./tenant.ts";
-import { containsPattern, normalizeDomain, optionalText, requiredText, searchTerm } from "./validation.ts";
+import { containsPattern, normalizeDomain, searchTerm } from "./validation.ts";
 
 /** A company's writable fields. On update, an absent (undefined) field stays as it is and null clears it. */
 export interface CompanyFields {

@@ -6,6 +6,8 @@ import {
   type AuthenticatedPrincipal,
   type Connection,
   type PageRequest,
+  optionalText,
+  requiredText,
 } from "@mary/kit";
 import { Activity } from "../entities/activity.entity.ts";
 import { Company } from "../entities/company.entity.ts";
@@ -18,8 +20,6 @@ import {
   normalizeEmails,
   normalizePhones,
   normalizeTags,
-  optionalText,
-  requiredText,
   searchTerm,
 } from "./validation.ts";
 

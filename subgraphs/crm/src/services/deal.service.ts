@@ -9,6 +9,7 @@ import {
   type Money,
   type MoneyInput,
   type PageRequest,
+  requiredText,
 } from "@mary/kit";
 import { Activity } from "../entities/activity.entity.ts";
 import { Company } from "../entities/company.entity.ts";
@@ -16,7 +17,7 @@ import { Contact } from "../entities/contact.entity.ts";
 import { DealStageChange } from "../entities/deal-stage-change.entity.ts";
 import { Deal, DEAL_STAGES, type DealStage } from "../entities/deal.entity.ts";
 import { findInWorkspace, requireInWorkspace } from "./tenant.ts";
-import { checkId, requiredText } from "./validation.ts";
+import { checkId } from "./validation.ts";
 
 /** A deal's writable fields (not its stage: moveDeal changes that). Absent stays, null clears. */
 export interface DealFields {

@@ -1,37 +1,11 @@
 import { domainToASCII } from "node:url";
-import { badUserInput, isUuid, pageRequest, type PageArgs, type PageRequest } from "@mary/kit";
+import { badUserInput, isUuid } from "@mary/kit";
 
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const PHONE = /^[0-9 +\-().]+$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const MAX_CUSTOM_FIELD_KEYS = 50;
 const MAX_CUSTOM_FIELD_BYTES = 8 * 1024;
-
-/** A page request whose cursor points into a list sorted by a timestamp, then by id. */
-export function timePage(args: PageArgs): PageRequest {
-  const request = pageRequest(args);
-  if (request.after) {
-    const [value, id] = request.after;
-    if (typeof value !== "string" || Number.isNaN(Date.parse(value)) || !isUuid(id)) {
-      throw badUserInput("`after` is not a cursor from this list", "after");
-    }
-  }
-  return request;
-}
-
-/** Trims a required text and checks its length. */
-export function requiredText(value: string | null | undefined, field: string, max: number): string {
-  const text = (value ?? "").trim();
-  if (text.length < 1 || text.length > max) throw badUserInput(`${field} must be 1 to ${max} characters`, field);
-  return text;
-}
-
-/** Trims an optional text; empty means none. */
-export function optionalText(value: string | null | undefined, field: string, max: number): string | null {
-  const text = (value ?? "").trim();
-  if (text.length > max) throw badUserInput(`${field} must be at most ${max} characters`, field);
-  return text || null;
-}
 
 /** Lower-cases, checks and de-duplicates a list, keeping the first-seen order. */
 function uniqueList(values: string[], field: string, max: number, check: (value: string) => string): string[] {
