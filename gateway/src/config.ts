@@ -25,6 +25,12 @@ export const gatewayConfigShape = {
   /** Requests per window for each client address without credentials (sign-up, log-in). */
   RATE_LIMIT_ANONYMOUS_REQUESTS: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Subscriptions one user (in one workspace) or one API key may have open at once, over all its sockets. */
+  MAX_SUBSCRIPTIONS_PER_PRINCIPAL: z.coerce.number().int().min(1).default(25),
+  /** WebSocket keep-alive: a ping this often; a socket that has not answered the last one is closed. */
+  WS_KEEPALIVE_MS: z.coerce.number().int().min(100).default(12_000),
+  /** Largest WebSocket message a client may send. */
+  WS_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1_024).default(1_048_576),
   /** Behind a reverse proxy: take the client address from the first X-Forwarded-For entry. */
   TRUST_PROXY: z
     .enum(["true", "false"])

@@ -30,6 +30,7 @@ import { ApiCallQuota } from "./limits/api-quota.ts";
 import { operationCostPlugin } from "./limits/operation-cost.ts";
 import { operationLimitsRule } from "./limits/operation-limits.ts";
 import { RateLimiter } from "./limits/rate-limit.ts";
+import { serveWebSockets } from "./websocket.ts";
 
 export interface GatewayContext {
   principal: Principal;
@@ -91,7 +92,7 @@ async function forwardStripeWebhook(
   res: ServerResponse,
   billingUrl: string,
   config: GatewayConfig,
-  requestId: string,
+  headers: Record<string, string>,
 ): Promise<void> {
   if (req.method !== "POST") return sendJson(res, 405, { error: "Use POST" }, { allow: "POST" });
   const body = await readBody(req);
@@ -102,8 +103,7 @@ async function forwardStripeWebhook(
     headers: {
       "content-type": req.headers["content-type"] ?? "application/json",
       ...(typeof signature === "string" ? { "stripe-signature": signature } : {}),
-      [PRINCIPAL_HEADER]: signPrincipal({ kind: "service", service: "gateway" }, config.INTERNAL_SIGNING_SECRET),
-      [REQUEST_ID_HEADER]: requestId,
+      ...headers,
     },
     body,
   });
@@ -116,7 +116,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const log = createLogger("gateway", config.LOG_LEVEL);
   const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, "utf8");
   const subgraphUrls = { ...subgraphUrlOverrides(), ...options.subgraphUrls };
-  const { gateway, subgraphs } = createFederation<GatewayContext>({
+  const gatewayHeader = () => ({
+    [PRINCIPAL_HEADER]: signPrincipal({ kind: "service", service: "gateway" }, config.INTERNAL_SIGNING_SECRET),
+  });
+  const { gateway, subgraphs, subscriptions } = createFederation<GatewayContext>({
     supergraphSdl,
     subgraphUrls,
     timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
@@ -124,6 +127,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       [PRINCIPAL_HEADER]: signPrincipal(context.principal, config.INTERNAL_SIGNING_SECRET),
       [REQUEST_ID_HEADER]: context.requestId,
     }),
+    subscriptionConnectionParams: gatewayHeader,
   });
   const urlOf = (name: string, why: string) => {
     const url = subgraphs.find((subgraph) => subgraph.name === name)?.url;
@@ -188,7 +192,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     try {
       if (applyCors(req, res, allowedOrigins)) return;
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
-      if (path === "/healthz") return sendJson(res, 200, { status: "ok", service: "gateway" });
+      if (path === "/healthz") return sendJson(res, 200, { status: "ok", service: "gateway", ...webSockets.stats() });
       if (path === "/readyz") {
         // The gateway needs Redis itself, for API keys, revocations and rate limits.
         const [ready, redisReady] = await Promise.all([
@@ -205,10 +209,15 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
           subgraphs: ready,
         });
       }
-      if (path === STRIPE_WEBHOOK_PATH) return await forwardStripeWebhook(req, res, billingUrl, config, requestId);
+      if (path === STRIPE_WEBHOOK_PATH) {
+        return await forwardStripeWebhook(req, res, billingUrl, config, {
+          ...gatewayHeader(),
+          [REQUEST_ID_HEADER]: requestId,
+        });
+      }
       if (path !== "/graphql") return sendJson(res, 404, { error: "not found" });
       await handleGraphQLRequest(apollo, req, res, async () => {
-        const principal = await authenticator.authenticate(req.headers.authorization);
+        const principal = await authenticator.authenticateRequest(req.headers);
         const rate = await rateLimiter.hit(principal, clientAddress(req, config.TRUST_PROXY));
         res.setHeader("x-ratelimit-limit", rate.limit);
         res.setHeader("x-ratelimit-remaining", rate.remaining);
@@ -223,12 +232,23 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       else res.end();
     }
   });
+  const webSockets = serveWebSockets({
+    server,
+    apollo,
+    engine: subscriptions,
+    authenticator,
+    rateLimiter,
+    apiCallQuota,
+    config,
+    log,
+  });
   const port = await listen(server, config.GATEWAY_PORT, config.GATEWAY_HOST);
   log.info({ port, subgraphs }, "gateway listening");
   return {
     url: `http://${config.GATEWAY_HOST}:${port}/graphql`,
     port,
     close: async () => {
+      await webSockets.close();
       await closeServer(server);
       await apollo.stop();
       redis.disconnect();

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { PlanName, RunningServer } from "@mary/kit";
 import {
   createTestDatabase,
+  createTestMongoDatabase,
+  freePort,
   graphql,
   STRIPE_API_BASE,
   stripeSignature,
@@ -10,6 +12,9 @@ import {
   testKeyPair,
   type GraphQLResponse,
 } from "@mary/kit/testing";
+import { startAgents, type AgentsApp } from "../../subgraphs/agents/src/app.ts";
+import { loadAgentsConfig } from "../../subgraphs/agents/src/config.ts";
+import { OpenAICompatibleServer } from "../../subgraphs/agents/test/openai-compatible-server.ts";
 import { startBilling, type BillingApp } from "../../subgraphs/billing/src/app.ts";
 import { loadBillingConfig } from "../../subgraphs/billing/src/config.ts";
 import { startCrm, type CrmApp } from "../../subgraphs/crm/src/app.ts";
@@ -25,7 +30,10 @@ export interface Platform {
   gatewayOrigin: string;
   users: UsersApp;
   crm: CrmApp;
+  agents: AgentsApp;
   billing: BillingApp;
+  /** The OpenAI-compatible server the agents subgraph's OPENAI provider talks to; tests script it. */
+  openAI: OpenAICompatibleServer;
   /** Every subgraph the platform runs, by the name the supergraph gives it. */
   subgraphNames: string[];
   /** Every SQL statement each subgraph ran, in order (tests count them). */
@@ -114,7 +122,11 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
   const [usersDb, crmDb, billingDb] = await Promise.all(
     ["users", "crm", "billing"].map((name) => createTestDatabase(name)),
   );
-  const [users, crm, billing] = await Promise.all([
+  const agentsDb = createTestMongoDatabase("agents");
+  const openAI = await new OpenAICompatibleServer().start();
+  // Agents' tools call the gateway, which starts after the subgraphs: its port is chosen first.
+  const gatewayPort = await freePort();
+  const [users, crm, agents, billing] = await Promise.all([
     startUsers(
       loadUsersConfig({
         ...common,
@@ -127,6 +139,18 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
     startCrm(loadCrmConfig({ ...common, CRM_PORT: "0", CRM_DATABASE_URL: crmDb!.url }), {
       onQuery: (statement) => sql.crm.push(statement),
     }),
+    startAgents(
+      loadAgentsConfig({
+        ...common,
+        AGENTS_PORT: "0",
+        MONGODB_URL: agentsDb.url,
+        GATEWAY_URL: `http://127.0.0.1:${gatewayPort}/graphql`,
+        OPENAI_API_KEY: "sk-test-mary",
+        OPENAI_BASE_URL: openAI.url,
+        OPENAI_MODEL: "gpt-test",
+        LOCAL_TOKEN_INTERVAL_MS: "5",
+      }),
+    ),
     startBilling(
       loadBillingConfig({
         ...common,
@@ -138,7 +162,7 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
       { onQuery: (statement) => sql.billing.push(statement) },
     ),
   ]);
-  const subgraphUrls = { users: users.url, crm: crm.url, billing: billing.url };
+  const subgraphUrls = { users: users.url, crm: crm.url, agents: agents.url, billing: billing.url };
   const gateways: RunningServer[] = [];
   const addGateway = async (extra: Record<string, string> = {}, overrides: Record<string, string> = {}) => {
     const gateway = await startGateway(
@@ -148,7 +172,7 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
     gateways.push(gateway);
     return gateway;
   };
-  const gateway = await addGateway();
+  const gateway = await addGateway({ GATEWAY_PORT: String(gatewayPort) });
   const gatewayOrigin = new URL(gateway.url).origin;
   const gql = <T = any>(query: string, variables: Record<string, unknown> = {}, credential?: string) =>
     graphql<T>(gateway.url, query, variables, credential ? { authorization: `Bearer ${credential}` } : {});
@@ -179,7 +203,9 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
     gatewayOrigin,
     users,
     crm,
+    agents,
     billing,
+    openAI,
     subgraphNames: Object.keys(subgraphUrls),
     sql,
     keys,
@@ -214,8 +240,8 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
     },
     stop: async () => {
       await Promise.all(gateways.map((server) => server.close()));
-      await Promise.all([users.close(), crm.close(), billing.close()]);
-      await Promise.all([usersDb!.drop(), crmDb!.drop(), billingDb!.drop()]);
+      await Promise.all([users.close(), crm.close(), agents.close(), billing.close(), openAI.stop()]);
+      await Promise.all([usersDb!.drop(), crmDb!.drop(), billingDb!.drop(), agentsDb.drop()]);
     },
   };
 }

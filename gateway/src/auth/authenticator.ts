@@ -13,6 +13,7 @@ import {
   sessionRevokedKey,
   signPrincipal,
   verifyAccessToken,
+  verifyPrincipal,
   workspacePlanKey,
   type AuthenticatedPrincipal,
   type PlanName,
@@ -54,6 +55,23 @@ const unauthenticated = (message: string) => appError(ErrorCode.UNAUTHENTICATED,
  */
 export class Authenticator {
   constructor(private readonly options: AuthenticatorOptions) {}
+
+  /**
+   * A request's principal: Mary's own services acting for someone (an agent's tools, as the
+   * run's principal) send it signed in the internal header; everyone else sends Authorization.
+   */
+  async authenticateRequest(headers: Record<string, string | string[] | undefined>): Promise<Principal> {
+    const internal = headers[PRINCIPAL_HEADER];
+    if (internal === undefined) {
+      const authorization = headers.authorization;
+      return this.authenticate(Array.isArray(authorization) ? authorization[0] : authorization);
+    }
+    const principal = typeof internal === "string" ? verifyPrincipal(internal, this.options.signingSecret) : null;
+    if (principal?.kind !== "user" && principal?.kind !== "apiKey") {
+      throw unauthenticated("The internal principal header is not valid");
+    }
+    return principal;
+  }
 
   async authenticate(authorization: string | undefined): Promise<Principal> {
     if (!authorization) return { kind: "anonymous" };

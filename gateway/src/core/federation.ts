@@ -1,5 +1,6 @@
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { GraphQLError, Kind, parse, type EnumTypeDefinitionNode, type StringValueNode } from "graphql";
+import { SubscriptionEngine } from "./subscriptions.ts";
 
 export interface SubgraphEndpoint {
   name: string;
@@ -26,13 +27,15 @@ export interface FederationOptions<Context> {
   subgraphUrls?: Record<string, string>;
   /** Each subgraph fetch is abandoned after this long. */
   timeoutMs?: number;
-  /** Headers added to every subgraph request, computed from the operation's context. */
+  /** Headers added to every subgraph request (and subscription), computed from the operation's context. */
   subgraphHeaders?: (context: Context) => Record<string, string>;
+  /** The `connection_init` payload of the gateway's WebSocket connection to each subgraph. */
+  subscriptionConnectionParams?: () => Record<string, string>;
 }
 
 /**
- * The federation core: plans and executes operations over any supergraph,
- * knowing nothing of Mary's authentication, limits or quotas.
+ * The federation core: plans and executes operations over any supergraph, subscriptions
+ * included, knowing nothing of Mary's authentication, limits or quotas.
  */
 export function createFederation<Context extends Record<string, any>>(options: FederationOptions<Context>) {
   const subgraphs = subgraphsOf(options.supergraphSdl).map((subgraph) => ({
@@ -40,16 +43,28 @@ export function createFederation<Context extends Record<string, any>>(options: F
     url: options.subgraphUrls?.[subgraph.name] ?? subgraph.url,
   }));
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const dataSources = Object.fromEntries(
+    subgraphs.map(({ name, url }) => [
+      name,
+      new SubgraphDataSource<Context>({ url, timeoutMs, subgraphHeaders: options.subgraphHeaders }),
+    ]),
+  );
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource<Context>({
-        url: options.subgraphUrls?.[name] ?? url ?? "",
-        timeoutMs,
-        subgraphHeaders: options.subgraphHeaders,
-      }),
+    buildService: ({ name }) => {
+      const dataSource = dataSources[name];
+      if (!dataSource) throw new Error(`The supergraph has no subgraph named ${name}`);
+      return dataSource;
+    },
   });
-  return { gateway, subgraphs };
+  const subscriptions = new SubscriptionEngine<Context>({
+    supergraphSdl: options.supergraphSdl,
+    subgraphs,
+    serviceMap: dataSources,
+    subgraphHeaders: options.subgraphHeaders,
+    connectionParams: options.subscriptionConnectionParams,
+  });
+  return { gateway, subgraphs, subscriptions };
 }
 
 class SubgraphDataSource<Context extends Record<string, any>> extends RemoteGraphQLDataSource<Context> {

@@ -19,6 +19,19 @@ export interface FederatedSchemaOptions {
 }
 
 /**
+ * type-graphql insists on a PubSub once a schema has subscriptions, even when each one brings
+ * its own `subscribe` function, as Mary's do (their events come from Redis with replay).
+ */
+const NO_TOPIC_PUBSUB: NonNullable<BuildSchemaOptions["pubSub"]> = {
+  publish: () => {
+    throw new Error("Mary's subscriptions use @Subscription({ subscribe }), not topics");
+  },
+  subscribe: () => {
+    throw new Error("Mary's subscriptions use @Subscription({ subscribe }), not topics");
+  },
+};
+
+/**
  * Builds a Federation 2 subgraph schema from type-graphql resolvers: type-graphql
  * prints the SDL with its directives, @apollo/subgraph turns it into a subgraph
  * (adding _entities/_service) with the reference resolvers merged into its map.
@@ -29,6 +42,7 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
     orphanedTypes: options.orphanedTypes,
     skipCheck: true,
     validate: false,
+    pubSub: NO_TOPIC_PUBSUB,
   });
   const typeDefs = parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`);
   const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;

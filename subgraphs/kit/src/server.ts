@@ -8,6 +8,7 @@ import { ErrorCode, maskError } from "./errors.ts";
 import { handleGraphQLRequest, HttpError, sendGraphQLError, sendJson } from "./http.ts";
 import type { Logger } from "./logger.ts";
 import { PRINCIPAL_HEADER, REQUEST_ID_HEADER, verifyPrincipal, type Principal } from "./principal.ts";
+import { serveSubgraphSubscriptions } from "./subscriptions.ts";
 
 /** What every subgraph resolver receives, before the subgraph adds its own parts. */
 export interface BaseSubgraphContext extends BaseContext {
@@ -33,6 +34,8 @@ export interface SubgraphServerOptions<C extends BaseSubgraphContext> {
   introspection?: boolean;
   /** Extra endpoints by path (for example billing's Stripe webhook, which the gateway forwards). */
   routes?: Record<string, SubgraphRoute>;
+  /** Serve the schema's subscriptions over graphql-ws on /graphql, for the gateway. */
+  subscriptions?: boolean;
 }
 
 export interface RunningServer {
@@ -124,6 +127,14 @@ export async function startSubgraphServer<C extends BaseSubgraphContext>(
       else res.end();
     }
   });
+  const subscriptions = options.subscriptions
+    ? serveSubgraphSubscriptions(server, "/graphql", {
+        schema: options.schema,
+        signingSecret: options.signingSecret,
+        log,
+        createContext: options.createContext,
+      })
+    : null;
   const host = options.host ?? "127.0.0.1";
   const port = await listen(server, options.port, host);
   log.info({ port }, `${options.name} subgraph listening`);
@@ -131,6 +142,7 @@ export async function startSubgraphServer<C extends BaseSubgraphContext>(
     url: `http://${host}:${port}/graphql`,
     port,
     close: async () => {
+      await subscriptions?.close();
       await closeServer(server);
       await apollo.stop();
     },

@@ -1,4 +1,7 @@
 import { createHmac, generateKeyPairSync, randomBytes } from "node:crypto";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
+import { MongoClient } from "mongodb";
 import pg from "pg";
 import { PRINCIPAL_HEADER, signPrincipal, type Principal } from "../principal.ts";
 
@@ -8,6 +11,8 @@ export const TEST_SIGNING_SECRET = "mary-test-signing-secret-0123456789abcdef";
 /** The PostgreSQL server started by `scripts/services up`. */
 export const POSTGRES_URL = process.env.POSTGRES_URL ?? "postgres://mary:mary@127.0.0.1:5432";
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+/** The MongoDB-wire server (FerretDB) started by `scripts/services up`. */
+export const MONGODB_URL = process.env.MONGODB_URL ?? "mongodb://127.0.0.1:27017";
 /** stripe-mock, started by `scripts/services up`. */
 export const STRIPE_API_BASE = process.env.STRIPE_API_BASE ?? "http://127.0.0.1:12111";
 /** The settings every service a test starts shares: quiet logs, the test secret, the local Redis. */
@@ -41,6 +46,29 @@ export async function createTestDatabase(prefix: string): Promise<{ url: string;
       await client.end();
     },
   };
+}
+
+/** A MongoDB database of its own for a test run (created on first write), and a function that drops it. */
+export function createTestMongoDatabase(prefix: string): { url: string; drop: () => Promise<void> } {
+  const name = `${prefix}_test_${randomBytes(4).toString("hex")}`;
+  const url = `${MONGODB_URL.replace(/\/+$/, "")}/${name}`;
+  return {
+    url,
+    drop: async () => {
+      const client = await MongoClient.connect(url);
+      await client.db(name).dropDatabase();
+      await client.close();
+    },
+  };
+}
+
+/** A TCP port nothing listens on right now, for a server whose URL others need before it starts. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** Headers the gateway would send for this principal. */

@@ -1,0 +1,30 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { ChatMessage, ModelChunk, ModelProvider, ModelRequest } from "./provider.ts";
+
+/** The models the built-in provider knows. */
+export const LOCAL_MODELS = ["local-echo"] as const;
+
+const textOf = (message: ChatMessage | undefined): string =>
+  typeof message?.content === "string"
+    ? message.content
+    : (message?.content ?? []).map((part) => ("text" in part ? part.text : "")).join("");
+
+/**
+ * Mary's built-in model, for working offline and for tests: `local-echo` answers with the
+ * words of the last user message, one token per word (with its trailing space), at a steady
+ * pace. The same input always streams the same tokens. It calls no tools.
+ */
+export class LocalProvider implements ModelProvider {
+  constructor(private readonly tokenIntervalMs: number) {}
+
+  async *stream(request: ModelRequest): AsyncIterable<ModelChunk> {
+    const input = textOf(request.messages.findLast((message) => message.role === "user"));
+    const tokens = input.match(/\S+\s*/g) ?? [];
+    for (const text of tokens) {
+      if (this.tokenIntervalMs > 0) await sleep(this.tokenIntervalMs, undefined, { signal: request.signal });
+      request.signal.throwIfAborted();
+      yield { kind: "token", text };
+    }
+    yield { kind: "usage", tokens: tokens.length * 2 };
+  }
+}

@@ -1,0 +1,167 @@
+import { randomUUID } from "node:crypto";
+import {
+  badUserInput,
+  notFound,
+  optionalText,
+  planLimits,
+  requiredText,
+  requireWithinPlan,
+  type AuthenticatedPrincipal,
+  type Connection,
+  type PageRequest,
+} from "@mary/kit";
+import { LOCAL_MODELS } from "../providers/local.provider.ts";
+import type { AgentStore } from "../store.ts";
+import { AGENT_TOOLS, type Agent, type AgentProvider, type AgentTool } from "../types/agent.type.ts";
+import { timeKeysetFilter, toTimeConnection } from "./paging.ts";
+
+export interface AgentInput {
+  name?: string | null;
+  instructions?: string | null;
+  provider?: AgentProvider | null;
+  model?: string | null;
+  tools?: AgentTool[] | null;
+}
+
+export interface AgentDefaults {
+  /** The provider of agents created without one: OPENAI when a key is configured, else LOCAL. */
+  provider: AgentProvider;
+  openAIConfigured: boolean;
+  openAIModel: string;
+}
+
+const MAX_INSTRUCTIONS = 20_000;
+
+/** Agents of a workspace: create, change, delete, list, within the plan's agent limit. */
+export class AgentService {
+  constructor(
+    private readonly store: AgentStore,
+    private readonly defaults: AgentDefaults,
+  ) {}
+
+  async get(caller: AuthenticatedPrincipal, id: string): Promise<Agent> {
+    const agent = await this.store.agents.findOne({ _id: id, workspaceId: caller.workspaceId });
+    if (!agent) throw notFound("Agent");
+    return agent;
+  }
+
+  /** Agents by id in the caller's workspace, in the order asked; null for others' and missing ones. */
+  async many(workspaceId: string, ids: readonly string[]): Promise<(Agent | null)[]> {
+    const found = await this.store.agents.find({ _id: { $in: [...ids] }, workspaceId }).toArray();
+    const byId = new Map(found.map((agent) => [agent._id, agent]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  list(caller: AuthenticatedPrincipal, page: PageRequest): Promise<Connection<Agent>> {
+    return toTimeConnection(
+      this.store.agents
+        .find({ workspaceId: caller.workspaceId, ...timeKeysetFilter(page) })
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(page.first + 1)
+        .toArray(),
+      page,
+    );
+  }
+
+  count(workspaceId: string): Promise<number> {
+    return this.store.agents.countDocuments({ workspaceId });
+  }
+
+  async create(caller: AuthenticatedPrincipal, input: AgentInput): Promise<Agent> {
+    const provider = input.provider ?? this.defaults.provider;
+    const now = new Date();
+    const agent: Agent = {
+      _id: randomUUID(),
+      workspaceId: caller.workspaceId,
+      createdById: caller.userId,
+      name: requiredText(input.name, "name", 100),
+      instructions: optionalText(input.instructions, "instructions", MAX_INSTRUCTIONS) ?? "",
+      provider,
+      model: this.checkModel(provider, input.model),
+      tools: checkTools(input.tools ?? []),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.reserveSlot(caller);
+    try {
+      await this.store.agents.insertOne(agent);
+    } catch (error) {
+      await this.releaseSlot(caller.workspaceId);
+      throw error;
+    }
+    return agent;
+  }
+
+  async update(caller: AuthenticatedPrincipal, id: string, input: AgentInput): Promise<Agent> {
+    const agent = await this.get(caller, id);
+    const provider = input.provider ?? agent.provider;
+    const changes: Partial<Agent> = { updatedAt: new Date(), provider };
+    if (input.name != null) changes.name = requiredText(input.name, "name", 100);
+    if (input.instructions != null) {
+      changes.instructions = optionalText(input.instructions, "instructions", MAX_INSTRUCTIONS) ?? "";
+    }
+    // A new provider needs a model it knows: the one given, or its default.
+    if (input.model != null || provider !== agent.provider) changes.model = this.checkModel(provider, input.model);
+    if (input.tools != null) changes.tools = checkTools(input.tools);
+    const updated = await this.store.agents.findOneAndUpdate(
+      { _id: id, workspaceId: caller.workspaceId },
+      { $set: changes },
+      { returnDocument: "after" },
+    );
+    if (!updated) throw notFound("Agent");
+    return updated;
+  }
+
+  /** Deletes the agent; its runs stay as history (their `agent` is then null). */
+  async delete(caller: AuthenticatedPrincipal, id: string): Promise<string> {
+    const result = await this.store.agents.deleteOne({ _id: id, workspaceId: caller.workspaceId });
+    if (result.deletedCount !== 1) throw notFound("Agent");
+    await this.releaseSlot(caller.workspaceId);
+    return id;
+  }
+
+  private checkModel(provider: AgentProvider, model: string | null | undefined): string {
+    if (provider === "OPENAI" && !this.defaults.openAIConfigured) {
+      throw badUserInput("The OPENAI provider is not configured on this server (no OPENAI_API_KEY)", "provider");
+    }
+    const fallback = provider === "LOCAL" ? LOCAL_MODELS[0] : this.defaults.openAIModel;
+    const name = model == null ? fallback : requiredText(model, "model", 100);
+    if (provider === "LOCAL" && !(LOCAL_MODELS as readonly string[]).includes(name)) {
+      throw badUserInput(`The LOCAL provider's models are: ${LOCAL_MODELS.join(", ")}`, "model");
+    }
+    return name;
+  }
+
+  /**
+   * Counts the new agent against the plan in one atomic step, so concurrent creates cannot pass
+   * the limit together (FerretDB has no transactions): the increment matches only below the
+   * limit, and the upsert it falls back to collides with the existing counter at the limit.
+   */
+  private async reserveSlot(caller: AuthenticatedPrincipal): Promise<void> {
+    const limit = planLimits(caller.plan).agents;
+    const belowLimit = limit === null ? {} : { agents: { $lt: limit } };
+    try {
+      await this.store.quotas.updateOne(
+        { _id: caller.workspaceId, ...belowLimit },
+        { $inc: { agents: 1 } },
+        { upsert: true },
+      );
+    } catch (error) {
+      if ((error as { code?: number }).code !== 11000) throw error;
+      const counter = await this.store.quotas.findOne({ _id: caller.workspaceId });
+      requireWithinPlan(caller, "agents", counter?.agents ?? 0);
+      throw error;
+    }
+  }
+
+  private async releaseSlot(workspaceId: string): Promise<void> {
+    await this.store.quotas.updateOne({ _id: workspaceId, agents: { $gt: 0 } }, { $inc: { agents: -1 } });
+  }
+}
+
+function checkTools(tools: AgentTool[]): AgentTool[] {
+  for (const tool of tools) {
+    if (!(AGENT_TOOLS as readonly string[]).includes(tool)) throw badUserInput(`Unknown tool ${tool}`, "tools");
+  }
+  return [...new Set(tools)];
+}
