@@ -52,7 +52,8 @@ export class OpenAICompatibleServer {
             }
             if (reply.scripted.chunkDelayMs) await new Promise((r) => setTimeout(r, reply.scripted.chunkDelayMs));
             if (res.destroyed) return;
-            res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+            // Each chunk reaches the socket before the next step, so a break comes after what was sent.
+            await new Promise<void>((resolve) => res.write(`data: ${JSON.stringify(chunk)}\n\n`, () => resolve()));
           }
           res.end("data: [DONE]\n\n");
         },

@@ -69,10 +69,10 @@ class RunWriter {
   /** Saves the output so far; also how a cancel request whose Redis message was lost still arrives. */
   async flush(): Promise<void> {
     this.lastFlush = Date.now();
+    // (FerretDB's findAndModify takes no projection, so the whole document comes back.)
     const saved = await this.store.runs.findOneAndUpdate(
       { _id: this.job.run._id },
       { $set: { output: this.output, tokensUsed: this.tokensUsed, heartbeatAt: new Date() } },
-      { projection: { cancelRequestedAt: 1 } },
     );
     if (saved?.cancelRequestedAt) this.onCancelRequested();
   }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import {
   badUserInput,
   DEFAULT_PAGE_SIZE,
+  forbidden,
   MAX_PAGE_SIZE,
   notFound,
   requiredText,
@@ -144,7 +145,10 @@ export class RunService {
   /** The run's events after the cursor: stored, then live, once each, until the run ends. */
   async subscribe(caller: AuthenticatedPrincipal, runId: string, after: string | null) {
     const afterSeq = seqOfCursor(after);
-    await this.get(caller, runId);
+    const run = await this.store.runs.findOne({ _id: runId }, { projection: { workspaceId: 1 } });
+    if (!run) throw notFound("Agent run");
+    // Run ids are random UUIDs; saying that one belongs elsewhere tells nothing about its content.
+    if (run.workspaceId !== caller.workspaceId) throw forbidden("This run belongs to another workspace");
     return this.bus.stream(runId, afterSeq);
   }
 
