@@ -141,6 +141,7 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
     }),
     startAgents(
       loadAgentsConfig({
+        LOCAL_TOKEN_INTERVAL_MS: "5",
         ...common,
         AGENTS_PORT: "0",
         MONGODB_URL: agentsDb.url,
@@ -148,7 +149,6 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
         OPENAI_API_KEY: "sk-test-mary",
         OPENAI_BASE_URL: openAI.url,
         OPENAI_MODEL: "gpt-test",
-        LOCAL_TOKEN_INTERVAL_MS: "5",
       }),
     ),
     startBilling(

@@ -20,7 +20,7 @@ export function wsClient(httpUrl: string, credential: string | null, options: { 
 
 export interface Subscription<T> {
   /** Every result received so far, in order. */
-  results: FormattedExecutionResult<T>[];
+  results: FormattedExecutionResult<T, unknown>[];
   /** Resolves when the server completes the subscription; rejects on a socket or protocol error. */
   done: Promise<void>;
   /** Resolves once `count` results have arrived. */
@@ -35,7 +35,7 @@ export function subscribe<T = any>(
   query: string,
   variables: Record<string, unknown> = {},
 ): Subscription<T> {
-  const results: FormattedExecutionResult<T>[] = [];
+  const results: FormattedExecutionResult<T, unknown>[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   let unsubscribe = () => {};
   const done = new Promise<void>((resolve, reject) => {
