@@ -47,7 +47,7 @@ export function subgraphUrlOverrides(env: Record<string, string | undefined> = p
   const overrides: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     const match = /^([A-Z]+)_URL$/.exec(key);
-    if (match?.[1] && value && !["REDIS", "MONGODB", "NEO4J", "POSTGRES"].includes(match[1])) {
+    if (match?.[1] && value && !["REDIS", "MONGODB", "NEO4J", "POSTGRES", "GATEWAY"].includes(match[1])) {
       overrides[match[1].toLowerCase()] = value;
     }
   }

@@ -1,6 +1,10 @@
 import { commonConfig, loadConfig, port } from "@mary/kit";
 import { z } from "zod";
 
+/** Compose passes `${VAR:-}` as an empty string; that means "not set". */
+const unsetWhenEmpty = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === "" ? undefined : value), schema);
+
 export const agentsConfigShape = {
   ...commonConfig,
   AGENTS_PORT: port(4003),
@@ -9,10 +13,10 @@ export const agentsConfigShape = {
   MONGODB_URL: z.string().url().default("mongodb://127.0.0.1:27017/agents"),
   /** The public gateway, which agents' tools call as the run's principal. */
   GATEWAY_URL: z.string().url().default("http://127.0.0.1:4000/graphql"),
-  /** Enables the OPENAI provider; without it, agents default to LOCAL. */
-  OPENAI_API_KEY: z.string().min(1).optional(),
+  /** Enables the OPENAI provider; without it, agents default to LOCAL. Empty counts as unset. */
+  OPENAI_API_KEY: unsetWhenEmpty(z.string().min(1).optional()),
   /** Any OpenAI-compatible server (the SDK's default is OpenAI's own API). */
-  OPENAI_BASE_URL: z.string().url().optional(),
+  OPENAI_BASE_URL: unsetWhenEmpty(z.string().url().optional()),
   OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
   OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(120_000),
   /** The LOCAL provider's pace: milliseconds between tokens (0 streams as fast as it can). */
