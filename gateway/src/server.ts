@@ -128,6 +128,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       [REQUEST_ID_HEADER]: context.requestId,
     }),
     subscriptionConnectionParams: gatewayHeader,
+    logger: log,
   });
   const urlOf = (name: string, why: string) => {
     const url = subgraphs.find((subgraph) => subgraph.name === name)?.url;

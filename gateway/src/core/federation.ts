@@ -1,5 +1,6 @@
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { GraphQLError, Kind, parse, type EnumTypeDefinitionNode, type StringValueNode } from "graphql";
+import type { Logger } from "@apollo/utils.logger";
 import { SubscriptionEngine } from "./subscriptions.ts";
 
 export interface SubgraphEndpoint {
@@ -31,6 +32,8 @@ export interface FederationOptions<Context> {
   subgraphHeaders?: (context: Context) => Record<string, string>;
   /** The `connection_init` payload of the gateway's WebSocket connection to each subgraph. */
   subscriptionConnectionParams?: () => Record<string, string>;
+  /** Where subscription execution reports trouble. */
+  logger?: Logger;
 }
 
 /**
@@ -63,6 +66,7 @@ export function createFederation<Context extends Record<string, any>>(options: F
     serviceMap: dataSources,
     subgraphHeaders: options.subgraphHeaders,
     connectionParams: options.subscriptionConnectionParams,
+    logger: options.logger,
   });
   return { gateway, subgraphs, subscriptions };
 }

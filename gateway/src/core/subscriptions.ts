@@ -1,5 +1,5 @@
-import { executeQueryPlan, type GraphQLDataSource, type ServiceMap } from "@apollo/gateway";
-import { buildOperationContext } from "@apollo/gateway";
+import { buildOperationContext, executeQueryPlan, type GraphQLDataSource, type ServiceMap } from "@apollo/gateway";
+import type { Logger } from "@apollo/utils.logger";
 import { operationFromDocument, Supergraph, type Schema } from "@apollo/federation-internals";
 import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from "@apollo/query-planner";
 import { GraphQLError, print, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
@@ -22,6 +22,8 @@ export interface SubscriptionEngineOptions<Context> {
   connectionParams?: () => Record<string, string>;
   /** Ping the subgraphs' sockets this often, so a dead connection is noticed. */
   keepAliveMs?: number;
+  /** Where @apollo/gateway's executor reports trouble (console when not given). */
+  logger?: Logger;
 }
 
 export interface SubscribeRequest<Context> {
@@ -154,7 +156,7 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
       },
       document: request.document,
       context: request.context,
-      logger: console,
+      logger: this.options.logger ?? console,
       metrics: {},
       cache: undefined,
       overallCachePolicy: undefined,
