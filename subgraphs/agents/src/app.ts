@@ -44,7 +44,7 @@ export async function startAgents(config: AgentsConfig): Promise<AgentsApp> {
     concurrency: config.RUN_CONCURRENCY,
     maxToolRounds: config.MAX_TOOL_ROUNDS,
   });
-  const agents = new AgentService(store, {
+  const agents = new AgentService(store, publisher, {
     provider: openAI ? "OPENAI" : "LOCAL",
     openAIConfigured: !!openAI,
     openAIModel: config.OPENAI_MODEL,

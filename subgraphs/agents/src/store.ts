@@ -3,12 +3,6 @@ import type { Agent } from "./types/agent.type.ts";
 import type { RunEventDocument } from "./types/event.type.ts";
 import type { AgentRun } from "./types/run.type.ts";
 
-/** One document per workspace counting its agents, so the plan limit holds under concurrent creates. */
-export interface AgentQuotaDocument {
-  _id: string;
-  agents: number;
-}
-
 /** The agents subgraph's MongoDB collections. Only features FerretDB also has are used (no transactions). */
 export interface AgentStore {
   client: MongoClient;
@@ -16,7 +10,6 @@ export interface AgentStore {
   agents: Collection<Agent>;
   runs: Collection<AgentRun>;
   events: Collection<RunEventDocument>;
-  quotas: Collection<AgentQuotaDocument>;
   close: () => Promise<void>;
 }
 
@@ -36,7 +29,6 @@ export async function openStore(url: string): Promise<AgentStore> {
     agents: db.collection<Agent>("agents"),
     runs: db.collection<AgentRun>("agent_runs"),
     events: db.collection<RunEventDocument>("agent_run_events"),
-    quotas: db.collection<AgentQuotaDocument>("agent_quotas"),
     close: () => client.close(),
   };
   await Promise.all([

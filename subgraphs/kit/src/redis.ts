@@ -1,5 +1,6 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
+import { appError, ErrorCode } from "./errors.ts";
 
 /** A Redis client that fails commands fast instead of queueing them forever while disconnected. */
 export function createRedis(url: string): Redis {
@@ -42,3 +43,35 @@ export function usagePeriod(now = new Date()): { id: string; start: Date; end: D
 
 /** API calls a workspace made with API keys in a period; the gateway counts, billing reports. */
 export const apiCallsKey = (workspaceId: string, periodId: string) => `usage:api-calls:${workspaceId}:${periodId}`;
+
+/** Deletes the lock only while it still holds this holder's token, so a late release cannot free another's. */
+const RELEASE_LOCK = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end return 0`;
+
+/**
+ * Runs `work` while holding a Redis lock on `key` (SET NX with an expiry), waiting up to `waitMs`
+ * for it. For checks that must not interleave where the datastore has no transactions (FerretDB),
+ * e.g. "count, then insert within the plan". The expiry frees the lock of a process that died;
+ * `work` must finish well within it.
+ */
+export async function withRedisLock<T>(
+  redis: Redis,
+  key: string,
+  work: () => Promise<T>,
+  { ttlMs = 10_000, waitMs = 5_000 }: { ttlMs?: number; waitMs?: number } = {},
+): Promise<T> {
+  const token = randomUUID();
+  const deadline = Date.now() + waitMs;
+  while ((await redis.set(key, token, "PX", ttlMs, "NX")) !== "OK") {
+    if (Date.now() > deadline) {
+      throw appError(ErrorCode.RATE_LIMITED, "Too many concurrent changes to the same resource; try again", {
+        retryAfterSeconds: 1,
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
+  }
+  try {
+    return await work();
+  } finally {
+    await redis.eval(RELEASE_LOCK, 1, key, token);
+  }
+}

@@ -3,12 +3,13 @@ import {
   badUserInput,
   notFound,
   optionalText,
-  planLimits,
   requiredText,
   requireWithinPlan,
+  withRedisLock,
   type AuthenticatedPrincipal,
   type Connection,
   type PageRequest,
+  type Redis,
 } from "@mary/kit";
 import { LOCAL_MODELS } from "../providers/local.provider.ts";
 import type { AgentStore } from "../store.ts";
@@ -36,6 +37,7 @@ const MAX_INSTRUCTIONS = 20_000;
 export class AgentService {
   constructor(
     private readonly store: AgentStore,
+    private readonly redis: Redis,
     private readonly defaults: AgentDefaults,
   ) {}
 
@@ -82,13 +84,12 @@ export class AgentService {
       createdAt: now,
       updatedAt: now,
     };
-    await this.reserveSlot(caller);
-    try {
+    // FerretDB has no transactions and its updates are not atomic, so the count and the insert
+    // run under a per-workspace lock: concurrent creates cannot pass the limit together.
+    await withRedisLock(this.redis, `agents:create-lock:${caller.workspaceId}`, async () => {
+      requireWithinPlan(caller, "agents", await this.count(caller.workspaceId));
       await this.store.agents.insertOne(agent);
-    } catch (error) {
-      await this.releaseSlot(caller.workspaceId);
-      throw error;
-    }
+    });
     return agent;
   }
 
@@ -116,7 +117,6 @@ export class AgentService {
   async delete(caller: AuthenticatedPrincipal, id: string): Promise<string> {
     const result = await this.store.agents.deleteOne({ _id: id, workspaceId: caller.workspaceId });
     if (result.deletedCount !== 1) throw notFound("Agent");
-    await this.releaseSlot(caller.workspaceId);
     return id;
   }
 
@@ -130,32 +130,6 @@ export class AgentService {
       throw badUserInput(`The LOCAL provider's models are: ${LOCAL_MODELS.join(", ")}`, "model");
     }
     return name;
-  }
-
-  /**
-   * Counts the new agent against the plan in one atomic step, so concurrent creates cannot pass
-   * the limit together (FerretDB has no transactions): the increment matches only below the
-   * limit, and the upsert it falls back to collides with the existing counter at the limit.
-   */
-  private async reserveSlot(caller: AuthenticatedPrincipal): Promise<void> {
-    const limit = planLimits(caller.plan).agents;
-    const belowLimit = limit === null ? {} : { agents: { $lt: limit } };
-    try {
-      await this.store.quotas.updateOne(
-        { _id: caller.workspaceId, ...belowLimit },
-        { $inc: { agents: 1 } },
-        { upsert: true },
-      );
-    } catch (error) {
-      if ((error as { code?: number }).code !== 11000) throw error;
-      const counter = await this.store.quotas.findOne({ _id: caller.workspaceId });
-      requireWithinPlan(caller, "agents", counter?.agents ?? 0);
-      throw error;
-    }
-  }
-
-  private async releaseSlot(workspaceId: string): Promise<void> {
-    await this.store.quotas.updateOne({ _id: workspaceId, agents: { $gt: 0 } }, { $inc: { agents: -1 } });
   }
 }
 

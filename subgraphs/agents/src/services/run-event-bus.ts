@@ -56,6 +56,16 @@ export class RunEventBus {
       .toArray();
   }
 
+  /** The run's last stored event, if any. */
+  async newest(runId: string): Promise<RunEventDocument | null> {
+    const [event] = await this.store.events
+      .find({ runId }, { projection: { _id: 0 } })
+      .sort({ seq: -1 })
+      .limit(1)
+      .toArray();
+    return event ?? null;
+  }
+
   /** How many runs this process listens to on Redis (for tests and health). */
   get channelCount(): number {
     return this.channels.size;
@@ -115,6 +125,9 @@ export class RunEventBus {
       }.bind(this);
 
       if (yield* replay()) return;
+      // Resumed at (or past) the final event of a finished run: nothing more will ever come.
+      const newest = await this.newest(runId);
+      if (newest && isLastEvent(newest) && newest.seq <= last) return;
       while (!signal.aborted) {
         if (fellBehind) {
           fellBehind = false;
@@ -127,7 +140,10 @@ export class RunEventBus {
           wake = null;
           continue;
         }
-        if (event.seq <= last) continue;
+        if (event.seq <= last) {
+          if (isLastEvent(event)) return; // the run ended before the cursor the subscriber resumed from
+          continue;
+        }
         if (event.seq > last + 1 && (yield* replay(event.seq))) return;
         yield event;
         last = event.seq;

@@ -172,7 +172,7 @@ export class RunService {
       { $set: { status, error, finishedAt: now, heartbeatAt: now } },
     );
     if (claimed.modifiedCount !== 1) return false;
-    const [lastEvent] = await this.store.events.find({ runId: run._id }).sort({ seq: -1 }).limit(1).toArray();
+    const lastEvent = await this.bus.newest(run._id);
     let seq = lastEvent?.seq ?? 0;
     const base = { runId: run._id, workspaceId: run.workspaceId };
     if (error) await this.bus.emit({ ...base, seq: ++seq, type: "ERROR", error, at: now });
