@@ -27,6 +27,8 @@ export const gatewayConfigShape = {
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** Subscriptions one user (in one workspace) or one API key may have open at once, over all its sockets. */
   MAX_SUBSCRIPTIONS_PER_PRINCIPAL: z.coerce.number().int().min(1).default(25),
+  /** Events one subscription may have waiting for a client that reads too slowly; past it the subscription ends (RATE_LIMITED). */
+  SUBSCRIPTION_MAX_QUEUED_EVENTS: z.coerce.number().int().min(1).default(1_000),
   /** WebSocket keep-alive: a ping this often; a socket that has not answered the last one is closed. */
   WS_KEEPALIVE_MS: z.coerce.number().int().min(100).default(12_000),
   /** Largest WebSocket message a client may send. */

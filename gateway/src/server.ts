@@ -129,6 +129,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     }),
     subscriptionConnectionParams: gatewayHeader,
     logger: log,
+    maxQueuedEvents: config.SUBSCRIPTION_MAX_QUEUED_EVENTS,
   });
   const urlOf = (name: string, why: string) => {
     const url = subgraphs.find((subgraph) => subgraph.name === name)?.url;

@@ -39,6 +39,8 @@ export interface WebSocketOptions {
 export interface WebSocketStats {
   sockets: number;
   subscriptions: number;
+  /** Subscriptions to subgraphs: fewer than `subscriptions` while cut-off ones wait for a slow client to read. */
+  subgraphSubscriptions: number;
 }
 
 const requestError = (message: string, code: string) => new GraphQLError(message, { extensions: { code } });
@@ -222,7 +224,11 @@ export function serveWebSockets(options: WebSocketOptions): {
   );
 
   return {
-    stats: () => ({ sockets: wss.clients.size, subscriptions }),
+    stats: () => ({
+      sockets: wss.clients.size,
+      subscriptions,
+      subgraphSubscriptions: engine.openSubgraphSubscriptions,
+    }),
     close: async () => {
       for (const client of wss.clients) client.close(1001, "Server shutting down");
       await dispose.dispose();

@@ -79,7 +79,11 @@ async function follow(credential: string, runId: string, after?: string): Promis
 
 const words = (count: number, prefix = "w") => Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`).join(" ");
 const gatewayStats = async (origin = platform.gatewayOrigin) =>
-  (await (await fetch(`${origin}/healthz`)).json()) as { sockets: number; subscriptions: number };
+  (await (await fetch(`${origin}/healthz`)).json()) as {
+    sockets: number;
+    subscriptions: number;
+    subgraphSubscriptions: number;
+  };
 const LIGHT_EVENTS = `subscription ($runId: ID!) { agentRunEvents(runId: $runId) { cursor type status } }`;
 
 /** A run that stays RUNNING without output: the model server waits before its first chunk. */
@@ -431,7 +435,9 @@ describe("resources", () => {
     const subscriptions = clients.map((client) => subscribe(client, LIGHT_EVENTS, { runId: run.id }));
     // Each gets the stored QUEUED and RUNNING events, then waits for more.
     await Promise.all(subscriptions.map((subscription) => subscription.received(2)));
-    expect(await gatewayStats(origin)).toEqual(expect.objectContaining({ sockets: 200, subscriptions: 200 }));
+    expect(await gatewayStats(origin)).toEqual(
+      expect.objectContaining({ sockets: 200, subscriptions: 200, subgraphSubscriptions: 200 }),
+    );
     expect(await redis.pubsub("NUMSUB", `agents:run:${run.id}`)).toEqual([`agents:run:${run.id}`, 1]);
     expect(platform.agents.listenedRuns()).toBeGreaterThanOrEqual(1);
     // HTTP is served while the sockets are open.
@@ -441,7 +447,7 @@ describe("resources", () => {
     await Promise.all(clients.map((client) => client.dispose()));
     await eventually(async () => {
       const stats = await gatewayStats(origin);
-      return stats.sockets === 0 && stats.subscriptions === 0;
+      return stats.sockets === 0 && stats.subscriptions === 0 && stats.subgraphSubscriptions === 0;
     });
     await eventually(async () => (await redis.pubsub("NUMSUB", `agents:run:${run.id}`))[1] === 0);
     expect(platform.agents.listenedRuns()).toBe(0);
@@ -474,6 +480,78 @@ describe("resources", () => {
     expect(healthy.readyState).toBe(WebSocket.OPEN);
     expect(await silentClosed).toBe(1006);
     healthy.close();
+  });
+
+  test("a subscriber that stops reading is ended with RATE_LIMITED past the queue cap, and resumes with `after`", async () => {
+    const gateway = await platform.startGateway({ SUBSCRIPTION_MAX_QUEUED_EVENTS: "20" });
+    const account = await platform.signUp();
+    const agent = await createAgent(account, { name: "Verbose", provider: "LOCAL" });
+    // Each event carries the run's whole input (~56 KB): its 403 events are ~23 MB, far more than
+    // the kernel's socket buffers take on loopback, so the gateway must hold what the client does not read.
+    const input = words(400, "x".repeat(140));
+    const run = await startRun(account.accessToken, agent.id, input);
+    await eventually(async () => (await runState(account.accessToken, run.id)).status === "SUCCEEDED");
+    const HEAVY = `subscription ($runId: ID!, $after: String) {
+      agentRunEvents(runId: $runId, after: $after) { cursor type run { input } } }`;
+
+    const socket = new WebSocket(wsUrl(gateway.url), "graphql-transport-ws");
+    const messages: { type: string; id?: string; payload?: any }[] = [];
+    const arrived = (check: () => boolean) =>
+      new Promise<void>((resolve) => {
+        const poll = () => (check() ? resolve() : setTimeout(poll, 20));
+        poll();
+      });
+    socket.on("message", (data) => messages.push(JSON.parse(String(data))));
+    await new Promise((resolve) => socket.on("open", resolve));
+    socket.send(
+      JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${account.accessToken}` } }),
+    );
+    await arrived(() => messages.some((message) => message.type === "connection_ack"));
+    socket.send(
+      JSON.stringify({ id: "1", type: "subscribe", payload: { query: HEAVY, variables: { runId: run.id } } }),
+    );
+    socket.pause(); // the client stops reading; the finished run replays as fast as the gateway can send
+    // The gateway takes the subscription (after authenticating), then cuts it off from the subgraph
+    // while the client still holds it, unread.
+    const origin = new URL(gateway.url).origin;
+    await eventually(async () => (await gatewayStats(origin)).subscriptions === 1);
+    await eventually(async () => (await gatewayStats(origin)).subgraphSubscriptions === 0);
+    socket.resume();
+    await arrived(() => messages.some((message) => message.id === "1" && message.type !== "next"));
+
+    const firstEvents = messages.filter((message) => message.id === "1" && message.type === "next");
+    const ending = messages.find((message) => message.id === "1" && message.type !== "next")!;
+    // The last `next` carries the error; the events before it are a gap-free prefix of the run.
+    const error = firstEvents.at(-1)!.payload;
+    expect(error.errors[0].extensions.code).toBe("RATE_LIMITED");
+    expect(error.errors[0].message).toContain("20 events behind");
+    expect(ending.type).toBe("complete");
+    const received = firstEvents.slice(0, -1).map((message) => message.payload.data.agentRunEvents);
+    expect(received.length).toBeGreaterThan(0);
+    expect(received.length).toBeLessThan(403);
+    for (const event of received) expect(event.run.input).toBe(input);
+
+    // The socket stays usable: resuming from the last cursor received gets the rest, once each.
+    socket.send(
+      JSON.stringify({
+        id: "2",
+        type: "subscribe",
+        payload: {
+          query: `subscription ($runId: ID!, $after: String) { agentRunEvents(runId: $runId, after: $after) { cursor type } }`,
+          variables: { runId: run.id, after: received.at(-1).cursor },
+        },
+      }),
+    );
+    await arrived(() => messages.some((message) => message.id === "2" && message.type === "complete"));
+    const rest = messages
+      .filter((message) => message.id === "2" && message.type === "next")
+      .map((message) => message.payload.data.agentRunEvents);
+    const all = [...received, ...rest];
+    expect(all).toHaveLength(403);
+    expect(new Set(all.map((event) => event.cursor)).size).toBe(403);
+    expect(all.at(-1).type).toBe("STATUS");
+    socket.close();
+    await eventually(async () => (await gatewayStats(origin)).subscriptions === 0);
   });
 
   test("the FREE plan allows one agent; the second is refused with PLAN_LIMIT", async () => {

@@ -21,7 +21,7 @@ const productsTypeDefs = parse(`${FED}
   type Product @key(fields: "id") { id: ID! name: String! }`);
 const pricesTypeDefs = parse(`${FED}
   type Query { currency: String! }
-  type Subscription { priceChanged(productId: ID!, count: Int!): PriceChange! }
+  type Subscription { priceChanged(productId: ID!, count: Int!, intervalMs: Int! = 5): PriceChange! }
   type PriceChange { price: Int! product: Product! }
   type Product @key(fields: "id", resolvable: false) { id: ID! }`);
 
@@ -75,11 +75,11 @@ beforeAll(async () => {
         Query: { currency: () => "EUR" },
         Subscription: {
           priceChanged: {
-            subscribe: async function* (_: unknown, args: { productId: string; count: number }) {
+            subscribe: async function* (_: unknown, args: { productId: string; count: number; intervalMs: number }) {
               openSubscriptions++;
               try {
                 for (let i = 1; i <= args.count; i++) {
-                  await sleep(5);
+                  if (args.intervalMs > 0) await sleep(args.intervalMs);
                   yield { priceChanged: { price: 100 * i, product: { id: args.productId } } };
                 }
               } finally {
@@ -122,12 +122,21 @@ afterAll(async () => {
   await Promise.all([products?.close(), prices?.close()]);
 });
 
-function federation() {
+function federation(options: { maxQueuedEvents?: number; maxStallMs?: number } = {}) {
   return createFederation<{ caller: string }>({
     supergraphSdl,
     subgraphUrls: { products: products.url, prices: prices.url },
     subgraphHeaders: (context) => ({ "x-caller": context.caller }),
+    ...options,
   }).subscriptions;
+}
+
+async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("condition not reached in time");
+    await sleep(10);
+  }
 }
 
 const collect = async (iterator: AsyncIterableIterator<ExecutionResult>) => {
@@ -193,8 +202,42 @@ test("return() ends the subgraph's subscription", async () => {
   expect((await iterator.next()).value).toEqual({ data: { priceChanged: { price: 100 } } });
   expect(openSubscriptions).toBe(1);
   await iterator.return!();
-  const deadline = Date.now() + 5_000;
-  while (openSubscriptions > 0 && Date.now() < deadline) await sleep(10);
-  expect(openSubscriptions).toBe(0);
+  await until(() => openSubscriptions === 0);
+  expect(engine.openSubgraphSubscriptions).toBe(0);
+  await engine.close();
+});
+
+test("a burst far past the queue cap reaches a client that keeps reading, whole and in order", async () => {
+  const engine = federation({ maxQueuedEvents: 5, maxStallMs: 2_000 });
+  // Every event waits for a products fetch, so the burst piles up in the queue while the client reads.
+  const results = await collect(
+    engine.subscribe({
+      document: parse(
+        `subscription { priceChanged(productId: "p1", count: 300, intervalMs: 0) { price product { name } } }`,
+      ),
+      context: { caller: "dave" },
+    }),
+  );
+  expect(results.map((result) => result.data?.priceChanged)).toEqual(
+    Array.from({ length: 300 }, (_, i) => ({ price: 100 * (i + 1), product: { name: "Kettle" } })),
+  );
+  expect(engine.openSubgraphSubscriptions).toBe(0);
+  await engine.close();
+});
+
+test("a client that stops taking events past the queue cap is cut off with RATE_LIMITED", async () => {
+  const engine = federation({ maxQueuedEvents: 5, maxStallMs: 200 });
+  const iterator = engine.subscribe({
+    document: parse(`subscription { priceChanged(productId: "p2", count: 1000, intervalMs: 1) { price } }`),
+    context: { caller: "erin" },
+  });
+  expect((await iterator.next()).value).toEqual({ data: { priceChanged: { price: 100 } } });
+  expect(engine.openSubgraphSubscriptions).toBe(1);
+  // The client takes nothing more: the subgraph's subscription is ended, and what waited is let go.
+  await until(() => engine.openSubgraphSubscriptions === 0 && openSubscriptions === 0);
+  const rest = await collect(iterator);
+  expect(rest).toHaveLength(1);
+  expect(rest[0]!.errors?.[0]?.extensions?.code).toBe("RATE_LIMITED");
+  expect(rest[0]!.errors?.[0]?.message).toContain("more than 5 events behind");
   await engine.close();
 });

@@ -34,6 +34,9 @@ export interface FederationOptions<Context> {
   subscriptionConnectionParams?: () => Record<string, string>;
   /** Where subscription execution reports trouble. */
   logger?: Logger;
+  /** A subscription with more events than this waiting, whose client has taken none for `maxStallMs`, is ended. */
+  maxQueuedEvents?: number;
+  maxStallMs?: number;
 }
 
 /**
@@ -67,6 +70,8 @@ export function createFederation<Context extends Record<string, any>>(options: F
     subgraphHeaders: options.subgraphHeaders,
     connectionParams: options.subscriptionConnectionParams,
     logger: options.logger,
+    maxQueuedEvents: options.maxQueuedEvents,
+    maxStallMs: options.maxStallMs,
   });
   return { gateway, subgraphs, subscriptions };
 }

@@ -3,12 +3,14 @@ import type { Logger } from "@apollo/utils.logger";
 import { operationFromDocument, Supergraph, type Schema } from "@apollo/federation-internals";
 import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from "@apollo/query-planner";
 import { GraphQLError, print, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
-import { createClient, type Client } from "graphql-ws";
+import { createClient, type Client, type Sink } from "graphql-ws";
 import WebSocket from "ws";
 import type { SubgraphEndpoint } from "./federation.ts";
 
 /** The stand-in service whose "fetch" hands over the event a subgraph pushed. */
 const EVENT_SOURCE = "__subscription_event__";
+const DEFAULT_MAX_QUEUED_EVENTS = 1_000;
+const DEFAULT_MAX_STALL_MS = 1_000;
 
 export interface SubscriptionEngineOptions<Context> {
   supergraphSdl: string;
@@ -24,6 +26,12 @@ export interface SubscriptionEngineOptions<Context> {
   keepAliveMs?: number;
   /** Where @apollo/gateway's executor reports trouble (console when not given). */
   logger?: Logger;
+  /**
+   * A subscription is ended when more than `maxQueuedEvents` (1,000) of its events wait while its
+   * client has taken none for `maxStallMs` (1 s): a client that stopped reading.
+   */
+  maxQueuedEvents?: number;
+  maxStallMs?: number;
 }
 
 export interface SubscribeRequest<Context> {
@@ -49,6 +57,7 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
   private readonly plans = new Map<string, QueryPlan>();
   private readonly clients = new Map<string, Client>();
   private readonly urls: Map<string, string>;
+  private open = 0;
 
   constructor(private readonly options: SubscriptionEngineOptions<Context>) {
     const supergraph = Supergraph.build(options.supergraphSdl);
@@ -81,44 +90,43 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
     if (plan.node?.kind !== "Subscription") throw new Error("Not a subscription operation");
     const { primary, rest } = plan.node;
     const variables = request.variables ?? {};
-    const events = this.client(primary.serviceName).iterate({
-      query: primary.operation,
-      operationName: primary.operationName ?? undefined,
-      variables: Object.fromEntries((primary.variableUsages ?? []).map((name) => [name, variables[name]])),
-      extensions: { headers: this.options.subgraphHeaders?.(request.context) ?? {} },
-    });
-    const resolveEvent = (event: ExecutionResult) => this.resolveEvent(request, primary, rest, event);
     const subgraph = primary.serviceName;
+    this.open++;
+    const events = new EventQueue(
+      subgraph,
+      this.options.maxQueuedEvents ?? DEFAULT_MAX_QUEUED_EVENTS,
+      this.options.maxStallMs ?? DEFAULT_MAX_STALL_MS,
+      () => this.open--,
+    );
+    events.unsubscribe = this.client(subgraph).subscribe(
+      {
+        query: primary.operation,
+        operationName: primary.operationName ?? undefined,
+        variables: Object.fromEntries((primary.variableUsages ?? []).map((name) => [name, variables[name]])),
+        extensions: { headers: this.options.subgraphHeaders?.(request.context) ?? {} },
+      },
+      events,
+    );
+    const resolveEvent = (event: ExecutionResult) => this.resolveEvent(request, primary, rest, event);
     return {
-      async next() {
-        let step: IteratorResult<ExecutionResult>;
-        try {
-          step = (await events.next()) as IteratorResult<ExecutionResult>;
-        } catch {
-          // The subgraph closed the socket (restart, crash): end with an error the client can act on.
-          await events.return?.();
-          return {
-            done: false,
-            value: {
-              errors: [
-                new GraphQLError(`The connection to the ${subgraph} service was lost; subscribe again to resume`, {
-                  extensions: { code: "INTERNAL" },
-                }),
-              ],
-            },
-          };
-        }
+      async next(): Promise<IteratorResult<ExecutionResult>> {
+        const step = await events.take();
         if (step.done) return step;
         return { done: false, value: await resolveEvent(step.value) };
       },
       async return() {
-        await events.return?.();
+        events.cancel();
         return { done: true, value: undefined };
       },
       [Symbol.asyncIterator]() {
         return this;
       },
     };
+  }
+
+  /** Subscriptions to subgraphs held right now (one per client subscription until it ends or is cut off). */
+  get openSubgraphSubscriptions(): number {
+    return this.open;
   }
 
   /** Closes the connections to the subgraphs. */
@@ -191,5 +199,105 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
       this.clients.set(name, client);
     }
     return client;
+  }
+}
+
+/**
+ * One subscription's events from its subgraph, waiting until the client takes them. The
+ * connection to the subgraph is shared by many subscriptions, so a client that stops reading
+ * cannot slow it down; instead, once more than `maxQueued` events wait and the client has taken
+ * none for `maxStallMs`, the subscription is ended (RATE_LIMITED) rather than hold memory
+ * without bound. A burst (a long run replayed) to a client that keeps reading is not cut off.
+ */
+class EventQueue implements Sink<ExecutionResult> {
+  /** Ends the subscription in the subgraph; set once subscribed. */
+  unsubscribe: () => void = () => {};
+  private readonly queue: ExecutionResult[] = [];
+  private end: { errors?: readonly GraphQLError[] } | null = null;
+  private endReported = false;
+  private wake: (() => void) | null = null;
+  private lastTaken = Date.now();
+  private stallCheck: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly subgraph: string,
+    private readonly maxQueued: number,
+    private readonly maxStallMs: number,
+    private readonly onEnd: () => void,
+  ) {}
+
+  next(event: ExecutionResult): void {
+    if (this.end) return;
+    this.queue.push(event);
+    this.wake?.();
+    if (this.queue.length > this.maxQueued) this.stallCheck ??= setTimeout(() => this.checkStall(), this.maxStallMs);
+  }
+
+  /** The subgraph refused the operation (GraphQL errors), or its socket closed (restart, crash). */
+  error(error: unknown): void {
+    this.finish(
+      Array.isArray(error)
+        ? error.map((e: GraphQLError) => new GraphQLError(e.message, { extensions: e.extensions }))
+        : [
+            new GraphQLError(`The connection to the ${this.subgraph} service was lost; subscribe again to resume`, {
+              extensions: { code: "INTERNAL" },
+            }),
+          ],
+    );
+  }
+
+  complete(): void {
+    this.finish();
+  }
+
+  /** The next event; after the last, the subscription's error (if it ended with one), then done. */
+  async take(): Promise<IteratorResult<ExecutionResult>> {
+    this.lastTaken = Date.now();
+    for (;;) {
+      const event = this.queue.shift();
+      if (event) return { done: false, value: event };
+      if (this.end) {
+        if (!this.end.errors || this.endReported) return { done: true, value: undefined };
+        this.endReported = true;
+        return { done: false, value: { errors: this.end.errors } };
+      }
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
+    }
+  }
+
+  /** The client ended the subscription. */
+  cancel(): void {
+    this.unsubscribe();
+    this.queue.length = 0;
+    this.endReported = true;
+    this.finish();
+  }
+
+  private checkStall(): void {
+    this.stallCheck = undefined;
+    if (this.end || this.queue.length <= this.maxQueued) return;
+    const waited = Date.now() - this.lastTaken;
+    if (waited < this.maxStallMs) {
+      this.stallCheck = setTimeout(() => this.checkStall(), this.maxStallMs - waited);
+      return;
+    }
+    this.unsubscribe();
+    this.queue.length = 0;
+    this.finish([
+      new GraphQLError(
+        `The client fell more than ${this.maxQueued} events behind and stopped reading; subscribe again ` +
+          "(from the last cursor received, where the field takes one) to resume",
+        { extensions: { code: "RATE_LIMITED" } },
+      ),
+    ]);
+  }
+
+  private finish(errors?: readonly GraphQLError[]): void {
+    if (this.end) return;
+    this.end = errors ? { errors } : {};
+    clearTimeout(this.stallCheck);
+    this.onEnd();
+    this.wake?.();
   }
 }
