@@ -9,7 +9,7 @@ import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/dis
 import { composeServices } from "@apollo/composition";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { handleGraphQLRequest } from "@mary/kit";
-import { parse, type ExecutionResult } from "graphql";
+import { GraphQLError, parse, type ExecutionResult } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { WebSocketServer } from "ws";
@@ -96,7 +96,13 @@ beforeAll(async () => {
   const disposable = useServer(
     {
       schema: pricesSchema,
-      onSubscribe: (_ctx, _id, payload) => void extensionsSeen.push(payload.extensions),
+      onSubscribe: (_ctx, _id, payload) => {
+        extensionsSeen.push(payload.extensions);
+        const headers = (payload.extensions as { headers?: Record<string, string> } | undefined)?.headers;
+        if (headers?.["x-caller"] === "mallory") {
+          return [new GraphQLError("Not for you", { extensions: { code: "FORBIDDEN" } })];
+        }
+      },
     },
     wss,
   );
@@ -239,5 +245,22 @@ test("a client that stops taking events past the queue cap is cut off with RATE_
   expect(rest).toHaveLength(1);
   expect(rest[0]!.errors?.[0]?.extensions?.code).toBe("RATE_LIMITED");
   expect(rest[0]!.errors?.[0]?.message).toContain("more than 5 events behind");
+  await engine.close();
+});
+
+test("a subscription the subgraph refuses ends with the subgraph's own error", async () => {
+  const engine = federation();
+  const results = await collect(
+    engine.subscribe({
+      document: parse(`subscription { priceChanged(productId: "p1", count: 3) { price } }`),
+      context: { caller: "mallory" },
+    }),
+  );
+  expect(results).toHaveLength(1);
+  expect(results[0]!.data).toBeUndefined();
+  expect(results[0]!.errors?.map((error) => [error.message, error.extensions?.code])).toEqual([
+    ["Not for you", "FORBIDDEN"],
+  ]);
+  expect(engine.openSubgraphSubscriptions).toBe(0);
   await engine.close();
 });
