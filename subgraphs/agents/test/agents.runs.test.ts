@@ -501,7 +501,7 @@ describe("agentRunEvents over graphql-ws, straight to the subgraph", () => {
       const anonymous = subscribe(client, null, SUBSCRIBE_EVENTS, { runId: run.id });
       const error = await anonymous.done.then(
         () => null,
-        (reason: unknown) => reason,
+        (reason: Error) => reason.cause,
       );
       expect(anonymous.results).toEqual([]);
       expect(Array.isArray(error)).toBe(true);
@@ -516,7 +516,7 @@ describe("agentRunEvents over graphql-ws, straight to the subgraph", () => {
           "x-mary-principal": signPrincipal(me, "not-the-signing-secret-0123456789abcdef"),
         },
       );
-      expect(await forged.done.catch((reason: unknown) => (reason as any[])[0]?.extensions?.code)).toBe(
+      expect(await forged.done.catch((reason: Error) => (reason.cause as any[])[0]?.extensions?.code)).toBe(
         "UNAUTHENTICATED",
       );
 

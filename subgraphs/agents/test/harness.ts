@@ -12,13 +12,14 @@ import {
 import {
   createTestMongoDatabase,
   graphql,
+  recordSubscription,
   REDIS_URL,
   signedHeaders,
   TEST_ENV,
   TEST_SIGNING_SECRET,
   type GraphQLResponse,
 } from "@mary/kit/testing";
-import { createClient, type Client, type FormattedExecutionResult } from "graphql-ws";
+import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 import { startAgents, type AgentsApp } from "../src/app.ts";
 import { loadAgentsConfig } from "../src/config.ts";
@@ -249,53 +250,17 @@ export function wsClient(h: Harness, connectionParams: Record<string, unknown> =
   });
 }
 
-export interface Subscription<T> {
-  /** Every result received so far, in order. */
-  results: FormattedExecutionResult<T, unknown>[];
-  /** Resolves when the server completes the subscription; rejects with what the sink's `error` got. */
-  done: Promise<void>;
-  /** Resolves once `count` results have arrived. */
-  received: (count: number) => Promise<void>;
-  /** Ends the subscription from the client's side. */
-  unsubscribe: () => void;
-}
-
 /**
  * Subscribes on the client, the operation carrying the caller's signed principal in
  * `extensions.headers` as the gateway sends it (none when `caller` is null; `headers` replaces them).
  */
-export function subscribe<T = any>(
+export const subscribe = <T = any>(
   client: Client,
   caller: Principal | null,
   query: string,
   variables: Record<string, unknown> = {},
   headers: Record<string, unknown> = caller ? signedHeaders(caller) : {},
-): Subscription<T> {
-  const results: FormattedExecutionResult<T, unknown>[] = [];
-  const waiters: { count: number; resolve: () => void }[] = [];
-  let unsubscribe = () => {};
-  const done = new Promise<void>((resolve, reject) => {
-    unsubscribe = client.subscribe<T>(
-      { query, variables, extensions: { headers } },
-      {
-        next: (result) => {
-          results.push(result);
-          for (const waiter of waiters.filter((w) => results.length >= w.count)) waiter.resolve();
-        },
-        error: (error) => reject(error),
-        complete: () => resolve(),
-      },
-    );
-  });
-  done.catch(() => {});
-  return {
-    results,
-    done,
-    unsubscribe: () => unsubscribe(),
-    received: (count) =>
-      results.length >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve })),
-  };
-}
+) => recordSubscription<T>(client, { query, variables, extensions: { headers } });
 
 /**
  * Opens a raw graphql-transport-ws socket and sends connection_init with `payload`: resolves with

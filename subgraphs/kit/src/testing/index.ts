@@ -1,6 +1,7 @@
 import { createHmac, generateKeyPairSync, randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
+import type { Client, FormattedExecutionResult, SubscribePayload } from "graphql-ws";
 import { MongoClient } from "mongodb";
 import pg from "pg";
 import { PRINCIPAL_HEADER, signPrincipal, type Principal } from "../principal.ts";
@@ -123,4 +124,44 @@ export function testKeyPair(): { privateKey: string; publicKey: string } {
 export function stripeSignature(payload: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): string {
   const signature = createHmac("sha256", secret).update(`${timestamp}.${payload}`).digest("hex");
   return `t=${timestamp},v1=${signature}`;
+}
+
+/** A graphql-ws subscription as a test sees it. */
+export interface RecordedSubscription<T> {
+  /** Every result received so far, in order. */
+  results: FormattedExecutionResult<T, unknown>[];
+  /**
+   * Resolves when the server completes the subscription; rejects on a socket or protocol error,
+   * with an Error whose message holds what the sink's `error` got (its `cause`).
+   */
+  done: Promise<void>;
+  /** Resolves once `count` results have arrived. */
+  received: (count: number) => Promise<void>;
+  /** Ends the subscription from the client's side. */
+  unsubscribe: () => void;
+}
+
+/** Subscribes on the client and records what arrives. */
+export function recordSubscription<T = any>(client: Client, payload: SubscribePayload): RecordedSubscription<T> {
+  const results: FormattedExecutionResult<T, unknown>[] = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
+  let unsubscribe = () => {};
+  const done = new Promise<void>((resolve, reject) => {
+    unsubscribe = client.subscribe<T>(payload, {
+      next: (result) => {
+        results.push(result);
+        for (const waiter of waiters.filter((w) => results.length >= w.count)) waiter.resolve();
+      },
+      error: (error) => reject(error instanceof Error ? error : new Error(JSON.stringify(error), { cause: error })),
+      complete: () => resolve(),
+    });
+  });
+  done.catch(() => {});
+  return {
+    results,
+    done,
+    unsubscribe: () => unsubscribe(),
+    received: (count) =>
+      results.length >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve })),
+  };
 }
