@@ -91,6 +91,7 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
     const { primary, rest } = plan.node;
     const variables = request.variables ?? {};
     const subgraph = primary.serviceName;
+    const client = this.client(subgraph);
     this.open++;
     const events = new EventQueue(
       subgraph,
@@ -98,7 +99,7 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
       this.options.maxStallMs ?? DEFAULT_MAX_STALL_MS,
       () => this.open--,
     );
-    events.unsubscribe = this.client(subgraph).subscribe(
+    events.unsubscribe = client.subscribe(
       {
         query: primary.operation,
         operationName: primary.operationName ?? undefined,
