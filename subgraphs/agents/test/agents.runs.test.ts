@@ -691,6 +691,29 @@ describe("runs across agents processes", () => {
     ]);
   });
 
+  test("a sweep that claims a run whose final event is already written adds no event", async () => {
+    // What a second sweeper sees when FerretDB let two claim the same run: the document looks
+    // abandoned again, but the run's end is already in its stream.
+    const me = user();
+    const agent = await $.createAgent(me, { name: "Ended", provider: "LOCAL" });
+    const run = await $.startRun(me, agent.id, "all done");
+    await $.finished(me, run.id);
+    const before = await storedEvents(run.id);
+    await h.app.store.runs.updateOne(
+      { _id: run.id },
+      { $set: { status: "RUNNING", heartbeatAt: new Date(Date.now() - 120_000) } },
+    );
+    const next = await startAgents(loadAgentsConfig(h.env));
+    try {
+      await eventually(async () => (await $.getRun(me, run.id)).status === "FAILED");
+    } finally {
+      await next.close();
+    }
+    expect(await storedEvents(run.id)).toBe(before);
+    const { events } = await $.allEvents(me, run.id);
+    expect(events.at(-1)).toMatchObject({ type: "STATUS", status: "SUCCEEDED" });
+  });
+
   test("cancelling a run whose worker stopped answering ends it CANCELLED after the 2 s wait", async () => {
     const me = user();
     const agent = await $.createAgent(me, { name: "Silent", provider: "LOCAL" });

@@ -11,7 +11,9 @@ const MAX_BUFFERED_EVENTS = 5_000;
 /** Stored events read per round trip when replaying. */
 const REPLAY_BATCH = 500;
 
-const isLastEvent = (event: RunEventDocument) => event.type === "STATUS" && !!event.status && isFinished(event.status);
+/** A run's final event: the STATUS event of a finished status. */
+export const isLastEvent = (event: RunEventDocument) =>
+  event.type === "STATUS" && !!event.status && isFinished(event.status);
 
 type Listener = (event: RunEventDocument) => void;
 

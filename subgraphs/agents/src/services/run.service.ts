@@ -17,7 +17,7 @@ import { eventCursor, seqOfCursor, toRunEvent, type AgentRunEvent } from "../typ
 import { isFinished, type AgentRun, type RunStatus } from "../types/run.type.ts";
 import type { AgentService } from "./agent.service.ts";
 import { timeKeysetFilter, toTimeConnection } from "./paging.ts";
-import type { RunEventBus } from "./run-event-bus.ts";
+import { isLastEvent, type RunEventBus } from "./run-event-bus.ts";
 import { HEARTBEAT_INTERVAL_MS, type RunExecutor } from "./run-executor.ts";
 
 /** Every agents process listens here for runs to stop; the one holding the run stops it. */
@@ -173,6 +173,9 @@ export class RunService {
     );
     if (claimed.modifiedCount !== 1) return false;
     const lastEvent = await this.bus.newest(run._id);
+    // FerretDB's conditional update is not atomic, so two sweepers may both "claim" the run: the
+    // later one finds the final event written and adds nothing (the unique seq index stops a tie).
+    if (lastEvent && isLastEvent(lastEvent)) return false;
     let seq = lastEvent?.seq ?? 0;
     const base = { runId: run._id, workspaceId: run.workspaceId };
     if (error) await this.bus.emit({ ...base, seq: ++seq, type: "ERROR", error, at: now });
