@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { appError, ErrorCode } from "./errors.ts";
+import { rateLimited } from "./errors.ts";
 
 /** A Redis client that fails commands fast instead of queueing them forever while disconnected. */
 export function createRedis(url: string): Redis {
@@ -63,9 +63,7 @@ export async function withRedisLock<T>(
   const deadline = Date.now() + waitMs;
   while ((await redis.set(key, token, "PX", ttlMs, "NX")) !== "OK") {
     if (Date.now() > deadline) {
-      throw appError(ErrorCode.RATE_LIMITED, "Too many concurrent changes to the same resource; try again", {
-        retryAfterSeconds: 1,
-      });
+      throw rateLimited("Too many concurrent changes to the same resource; try again", 1);
     }
     await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
   }
