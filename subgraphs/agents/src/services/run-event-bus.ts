@@ -127,9 +127,12 @@ export class RunEventBus {
       }.bind(this);
 
       if (yield* replay()) return;
-      // Resumed at (or past) the final event of a finished run: nothing more will ever come.
-      const newest = await this.newest(runId);
-      if (newest && isLastEvent(newest) && newest.seq <= last) return;
+      // Resumed at (or past) the final event of a finished run: nothing more will ever come. Only
+      // a resume that replayed nothing can be there, so other subscribers skip the look-up.
+      if (afterSeq > 0 && last === afterSeq) {
+        const newest = await this.newest(runId);
+        if (newest && isLastEvent(newest) && newest.seq <= last) return;
+      }
       while (!signal.aborted) {
         if (fellBehind) {
           fellBehind = false;
