@@ -1,5 +1,13 @@
 import { resolve } from "node:path";
-import { commonConfig, DEFAULT_PUBLIC_KEY_FILE, loadConfig, port, REPO_ROOT } from "@mary/kit";
+import {
+  commonConfig,
+  DEFAULT_INPUT_BOUNDS,
+  DEFAULT_PUBLIC_KEY_FILE,
+  loadConfig,
+  port,
+  REPO_ROOT,
+  type InputBounds,
+} from "@mary/kit";
 import { z } from "zod";
 
 export const gatewayConfigShape = {
@@ -20,6 +28,10 @@ export const gatewayConfigShape = {
   MAX_TOKENS: z.coerce.number().int().min(100).default(5_000),
   /** Largest operation cost: fields, times the page size under each connection. */
   MAX_QUERY_COST: z.coerce.number().int().min(1).default(10_000),
+  /** Longest string any argument or variable may hold, in characters (UTF-16 code units). */
+  MAX_STRING_LENGTH: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_INPUT_BOUNDS.maxStringLength),
+  /** Deepest nesting of lists and objects in one argument or variable (JSON values included). */
+  MAX_INPUT_DEPTH: z.coerce.number().int().min(2).max(1_000).default(DEFAULT_INPUT_BOUNDS.maxDepth),
   /** Requests per window for each signed-in user and each API key. */
   RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(600),
   /** Requests per window for each client address without credentials (sign-up, log-in). */
@@ -43,6 +55,47 @@ export const gatewayConfigShape = {
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
 export const loadGatewayConfig = (env: Record<string, string | undefined> = process.env) =>
   loadConfig(gatewayConfigShape, env);
+
+/** What an operation may ask for, checked before it is planned (see limits/operation-limits.ts). */
+export interface OperationLimits {
+  maxTokens: number;
+  maxDepth: number;
+  maxAliases: number;
+  maxRootFields: number;
+  maxCost: number;
+  input: InputBounds;
+}
+
+/** What the WebSocket side needs beyond the shared admission path. */
+export interface WebSocketSettings {
+  keepAliveMs: number;
+  maxPayloadBytes: number;
+  maxSubscriptionsPerPrincipal: number;
+}
+
+/** The config as the shapes its parts take, so each part sees only what it needs. */
+export function gatewaySettings(config: GatewayConfig) {
+  return {
+    operationLimits: {
+      maxTokens: config.MAX_TOKENS,
+      maxDepth: config.MAX_QUERY_DEPTH,
+      maxAliases: config.MAX_ALIASES,
+      maxRootFields: config.MAX_ROOT_FIELDS,
+      maxCost: config.MAX_QUERY_COST,
+      input: { maxStringLength: config.MAX_STRING_LENGTH, maxDepth: config.MAX_INPUT_DEPTH },
+    } satisfies OperationLimits,
+    rateLimit: {
+      requests: config.RATE_LIMIT_REQUESTS,
+      anonymousRequests: config.RATE_LIMIT_ANONYMOUS_REQUESTS,
+      windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+    },
+    webSocket: {
+      keepAliveMs: config.WS_KEEPALIVE_MS,
+      maxPayloadBytes: config.WS_MAX_PAYLOAD_BYTES,
+      maxSubscriptionsPerPrincipal: config.MAX_SUBSCRIPTIONS_PER_PRINCIPAL,
+    } satisfies WebSocketSettings,
+  };
+}
 
 /** Subgraph URL overrides from `<NAME>_URL` variables, keyed by subgraph name. */
 export function subgraphUrlOverrides(env: Record<string, string | undefined> = process.env): Record<string, string> {

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { ApolloServer } from "@apollo/server";
 import {
+  clientErrorFormatter,
   closeServer,
   createLogger,
   createRedis,
@@ -11,32 +12,25 @@ import {
   HttpError,
   importVerifyingKey,
   listen,
-  maskError,
   readBody,
   PRINCIPAL_HEADER,
   readPem,
   REQUEST_ID_HEADER,
   sendGraphQLError,
+  sendHttpError,
   sendJson,
   signPrincipal,
-  type Logger,
-  type Principal,
+  SUBGRAPH_MAX_BODY_BYTES,
   type RunningServer,
 } from "@mary/kit";
+import { Admission, admissionPlugin } from "./admission.ts";
 import { Authenticator } from "./auth/authenticator.ts";
-import { subgraphUrlOverrides, type GatewayConfig } from "./config.ts";
+import { gatewaySettings, subgraphUrlOverrides, type GatewayConfig } from "./config.ts";
+import type { GatewayContext } from "./context.ts";
 import { createFederation, type SubgraphEndpoint } from "./core/federation.ts";
 import { ApiCallQuota } from "./limits/api-quota.ts";
-import { operationCostPlugin } from "./limits/operation-cost.ts";
-import { operationLimitsRule } from "./limits/operation-limits.ts";
 import { RateLimiter } from "./limits/rate-limit.ts";
 import { serveWebSockets } from "./websocket.ts";
-
-export interface GatewayContext {
-  principal: Principal;
-  requestId: string;
-  log: Logger;
-}
 
 export interface GatewayOptions {
   /** Subgraph URLs by name, overriding the supergraph's routing URLs (and `<NAME>_URL` variables). */
@@ -114,6 +108,7 @@ async function forwardStripeWebhook(
 /** Starts the public gateway: /graphql, /webhooks/stripe, /healthz and /readyz on one HTTP server. */
 export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningServer> {
   const log = createLogger("gateway", config.LOG_LEVEL);
+  const settings = gatewaySettings(config);
   const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, "utf8");
   const subgraphUrls = { ...subgraphUrlOverrides(), ...options.subgraphUrls };
   const gatewayHeader = () => ({
@@ -123,6 +118,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     supergraphSdl,
     subgraphUrls,
     timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+    maxRequestBytes: SUBGRAPH_MAX_BODY_BYTES,
     subgraphHeaders: (context) => ({
       [PRINCIPAL_HEADER]: signPrincipal(context.principal, config.INTERNAL_SIGNING_SECRET),
       [REQUEST_ID_HEADER]: context.requestId,
@@ -151,12 +147,13 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     apiKeyCacheSeconds: config.API_KEY_CACHE_SECONDS,
     timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
   });
-  const rateLimiter = new RateLimiter(redis, {
-    requests: config.RATE_LIMIT_REQUESTS,
-    anonymousRequests: config.RATE_LIMIT_ANONYMOUS_REQUESTS,
-    windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+  const admission = new Admission({
+    schema: subscriptions.schema,
+    authenticator,
+    rateLimiter: new RateLimiter(redis, settings.rateLimit),
+    apiCallQuota: new ApiCallQuota(redis),
+    limits: settings.operationLimits,
   });
-  const apiCallQuota = new ApiCallQuota(redis);
   const production = config.NODE_ENV === "production";
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -165,20 +162,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: true,
-    parseOptions: { maxTokens: config.MAX_TOKENS },
-    plugins: [operationCostPlugin(config.MAX_QUERY_COST)],
-    validationRules: [
-      operationLimitsRule({
-        maxDepth: config.MAX_QUERY_DEPTH,
-        maxAliases: config.MAX_ALIASES,
-        maxRootFields: config.MAX_ROOT_FIELDS,
-      }),
-    ],
-    formatError: (formatted, error) => {
-      const masked = maskError(formatted);
-      if (masked.extensions.code === ErrorCode.INTERNAL) log.error({ err: error }, "operation failed");
-      return masked;
-    },
+    parseOptions: { maxTokens: settings.operationLimits.maxTokens },
+    plugins: [admissionPlugin(admission)],
+    formatError: clientErrorFormatter(log, "operation failed"),
   });
   await apollo.start();
 
@@ -219,16 +205,17 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       }
       if (path !== "/graphql") return sendJson(res, 404, { error: "not found" });
       await handleGraphQLRequest(apollo, req, res, async () => {
-        const principal = await authenticator.authenticateRequest(req.headers);
-        const rate = await rateLimiter.hit(principal, clientAddress(req, config.TRUST_PROXY));
+        const { principal, rate } = await admission.admitCaller(
+          { headers: req.headers },
+          clientAddress(req, config.TRUST_PROXY),
+        );
         res.setHeader("x-ratelimit-limit", rate.limit);
         res.setHeader("x-ratelimit-remaining", rate.remaining);
         res.setHeader("x-ratelimit-reset", rate.resetSeconds);
-        await apiCallQuota.count(principal);
         return { principal, requestId, log: reqLog };
       });
     } catch (error) {
-      if (error instanceof HttpError) return sendGraphQLError(res, error.status, error.message, error.code);
+      if (error instanceof HttpError) return sendHttpError(req, res, error);
       reqLog.error({ err: error }, "request failed");
       if (!res.headersSent) sendGraphQLError(res, 500, "Internal server error", ErrorCode.INTERNAL);
       else res.end();
@@ -238,10 +225,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     server,
     apollo,
     engine: subscriptions,
+    admission,
     authenticator,
-    rateLimiter,
-    apiCallQuota,
-    config,
+    settings: settings.webSocket,
     log,
   });
   const port = await listen(server, config.GATEWAY_PORT, config.GATEWAY_HOST);

@@ -1,37 +1,26 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { ApolloServer } from "@apollo/server";
-import { appError, ErrorCode, maskError, type Logger, type Principal } from "@mary/kit";
-import {
-  getOperationAST,
-  GraphQLError,
-  parse,
-  specifiedRules,
-  validate,
-  type DocumentNode,
-  type ExecutionArgs,
-  type ExecutionResult,
-} from "graphql";
+import { appError, clientErrorFormatter, ErrorCode, type Logger, type Principal } from "@mary/kit";
+import type { ExecutionArgs, ExecutionResult, GraphQLError } from "graphql";
 import type { Context as SocketContext } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
+import type { Admission } from "./admission.ts";
 import type { Authenticator } from "./auth/authenticator.ts";
-import type { GatewayConfig } from "./config.ts";
+import type { WebSocketSettings } from "./config.ts";
+import type { GatewayContext } from "./context.ts";
 import type { SubscriptionEngine } from "./core/subscriptions.ts";
-import type { ApiCallQuota } from "./limits/api-quota.ts";
-import { operationCost } from "./limits/operation-cost.ts";
-import { fragmentsOf, operationLimitsRule } from "./limits/operation-limits.ts";
-import type { RateLimiter } from "./limits/rate-limit.ts";
-import type { GatewayContext } from "./server.ts";
 
 export interface WebSocketOptions {
   server: Server;
   apollo: ApolloServer<GatewayContext>;
   engine: SubscriptionEngine<GatewayContext>;
+  /** The same admission path HTTP requests take. */
+  admission: Admission;
+  /** Checks the socket's credential once, at connection_init. */
   authenticator: Authenticator;
-  rateLimiter: RateLimiter;
-  apiCallQuota: ApiCallQuota;
-  config: GatewayConfig;
+  settings: WebSocketSettings;
   log: Logger;
 }
 
@@ -42,8 +31,6 @@ export interface WebSocketStats {
   /** Subscriptions to subgraphs: fewer than `subscriptions` while cut-off ones wait for a slow client to read. */
   subgraphSubscriptions: number;
 }
-
-const requestError = (message: string, code: string) => new GraphQLError(message, { extensions: { code } });
 
 /** Who a subscription cap counts against: the API key, or the user in the workspace. */
 const principalKey = (principal: Principal) =>
@@ -56,8 +43,9 @@ const principalKey = (principal: Principal) =>
 /**
  * graphql-ws on /graphql, beside HTTP. The socket authenticates in `connection_init`
  * (`{ authorization: "Bearer …" }`, a JWT or an API key), refused with 4403; every operation
- * re-checks it (an expired or revoked credential stops new operations), then passes the same
- * limits as HTTP: tokens, depth, aliases, root fields, cost, rate limit and API quota.
+ * then takes the gateway's one admission path (admission.ts), as an HTTP request does: the
+ * credential again (an expired or revoked one stops new operations), rate limit and quota,
+ * parsing, validation, variables, limits and cost.
  * Subscriptions run on the federation core's engine; queries and mutations on Apollo Server.
  * Each principal holds at most MAX_SUBSCRIPTIONS_PER_PRINCIPAL subscriptions at once.
  */
@@ -65,23 +53,18 @@ export function serveWebSockets(options: WebSocketOptions): {
   stats: () => WebSocketStats;
   close: () => Promise<void>;
 } {
-  const { config, log, engine } = options;
+  const { settings, log, engine, admission } = options;
   const wss = new WebSocketServer({
     server: options.server,
     path: "/graphql",
-    maxPayload: config.WS_MAX_PAYLOAD_BYTES,
+    maxPayload: settings.maxPayloadBytes,
   });
   const authorizations = new WeakMap<object, string>();
   const held = new Map<string, number>();
   let subscriptions = 0;
-  const rules = [
-    ...specifiedRules,
-    operationLimitsRule({
-      maxDepth: config.MAX_QUERY_DEPTH,
-      maxAliases: config.MAX_ALIASES,
-      maxRootFields: config.MAX_ROOT_FIELDS,
-    }),
-  ];
+  const format = clientErrorFormatter(log, "subscription failed");
+  const formatAll = (errors: readonly GraphQLError[]) =>
+    errors.map((error) => format(typeof error.toJSON === "function" ? error.toJSON() : error, error));
 
   const hold = (key: string): (() => void) => {
     subscriptions++;
@@ -97,75 +80,40 @@ export function serveWebSockets(options: WebSocketOptions): {
     };
   };
 
-  const checkOperation = (
-    document: DocumentNode,
-    variables: Record<string, unknown>,
-    operationName?: string | null,
-  ) => {
-    const errors = validate(engine.schema, document, rules);
-    if (errors.length) return errors.map((error) => requestError(error.message, "GRAPHQL_VALIDATION_FAILED"));
-    const operation = getOperationAST(document, operationName);
-    if (!operation) return [requestError("The document has no operation of that name", "GRAPHQL_VALIDATION_FAILED")];
-    const cost = operationCost({ schema: engine.schema, operation, fragments: fragmentsOf(document), variables });
-    if (cost > config.MAX_QUERY_COST) {
-      return [
-        requestError(
-          `Operation cost ${cost} exceeds the limit of ${config.MAX_QUERY_COST}; ask for smaller pages`,
-          "GRAPHQL_VALIDATION_FAILED",
-        ),
-      ];
-    }
-    return operation;
-  };
-
   const onSubscribe = async (
     ctx: SocketContext<Record<string, unknown>>,
     _id: string,
     payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null },
   ): Promise<ExecutionArgs | readonly GraphQLError[]> => {
-    let principal: Principal;
-    try {
-      principal = await options.authenticator.authenticate(authorizations.get(ctx));
-    } catch (error) {
-      return [error instanceof GraphQLError ? error : appError(ErrorCode.UNAUTHENTICATED, "Authentication failed")];
-    }
-    let document: DocumentNode;
-    try {
-      document = parse(payload.query, { maxTokens: config.MAX_TOKENS });
-    } catch (error) {
-      return [requestError((error as Error).message, "GRAPHQL_PARSE_FAILED")];
-    }
-    const variables = payload.variables ?? {};
-    const operation = checkOperation(document, variables, payload.operationName);
-    if (Array.isArray(operation)) return operation;
     const address = (ctx.extra as { request?: { socket?: { remoteAddress?: string } } }).request?.socket?.remoteAddress;
-    try {
-      await options.rateLimiter.hit(principal, address ?? "unknown");
-      await options.apiCallQuota.count(principal);
-    } catch (error) {
-      if (error instanceof GraphQLError) return [error];
-      throw error;
-    }
+    const result = await admission.admit(
+      payload,
+      { authorization: authorizations.get(ctx) },
+      address ?? "unknown",
+      "ws",
+    );
+    if (!("caller" in result)) return result;
+    const { caller, admitted } = result;
     if (
-      operation.operation === "subscription" &&
-      (held.get(principalKey(principal)) ?? 0) >= config.MAX_SUBSCRIPTIONS_PER_PRINCIPAL
+      admitted.operation.operation === "subscription" &&
+      (held.get(principalKey(caller.principal)) ?? 0) >= settings.maxSubscriptionsPerPrincipal
     ) {
       return [
         appError(
           ErrorCode.RATE_LIMITED,
-          `At most ${config.MAX_SUBSCRIPTIONS_PER_PRINCIPAL} subscriptions may be open at once per user or API key; ` +
+          `At most ${settings.maxSubscriptionsPerPrincipal} subscriptions may be open at once per user or API key; ` +
             "complete one first",
-          { limit: config.MAX_SUBSCRIPTIONS_PER_PRINCIPAL },
+          { limit: settings.maxSubscriptionsPerPrincipal },
         ),
       ];
     }
     const requestId = randomUUID();
     return {
       schema: engine.schema,
-      document,
-      variableValues: variables,
+      document: admitted.document,
+      variableValues: payload.variables ?? {},
       operationName: payload.operationName ?? undefined,
-      contextValue: { principal, requestId, log: log.child({ requestId }) } satisfies GatewayContext,
+      contextValue: { principal: caller.principal, requestId, log: log.child({ requestId }) } satisfies GatewayContext,
     };
   };
 
@@ -216,11 +164,11 @@ export function serveWebSockets(options: WebSocketOptions): {
         return response.body.singleResult as ExecutionResult;
       },
       onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((error) => masked(log, error)) } : undefined,
-      onError: (_ctx, _id, _payload, errors) => errors.map((error) => masked(log, error)),
+        result.errors ? { ...result, errors: formatAll(result.errors) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => formatAll(errors),
     },
     wss,
-    config.WS_KEEPALIVE_MS,
+    settings.keepAliveMs,
   );
 
   return {
@@ -236,12 +184,6 @@ export function serveWebSockets(options: WebSocketOptions): {
       await engine.close();
     },
   };
-}
-
-function masked(log: Logger, error: GraphQLError) {
-  const formatted = maskError(typeof error.toJSON === "function" ? error.toJSON() : error);
-  if (formatted.extensions.code === ErrorCode.INTERNAL) log.error({ err: error }, "subscription failed");
-  return formatted;
 }
 
 /** Calls `release` once when the iterator ends, however it ends. */

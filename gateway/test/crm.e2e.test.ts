@@ -331,3 +331,176 @@ describe("tenants and bad input", () => {
     expect(pipeline.map((stage: any) => stage.count)).toEqual([1, 0, 0, 0, 0, 0]);
   });
 });
+
+describe("owners are members of the caller's workspace", () => {
+  const UPDATE_DEAL = `mutation ($id: ID!, $input: UpdateDealInput!) { updateDeal(id: $id, input: $input) { id owner { id } } }`;
+  const CREATE_API_KEY = `mutation ($scopes: [String!]!) { createApiKey(input: { name: "crm only", scopes: $scopes }) { key } }`;
+
+  /** A new user added to the account's workspace as a MEMBER. */
+  async function addMember(account: SignedUp): Promise<SignedUp> {
+    const member = await platform.signUp();
+    await ok(
+      account,
+      `mutation ($w: ID!, $e: String!) { addMember(workspaceId: $w, email: $e, role: MEMBER) { role } }`,
+      {
+        w: account.workspace.id,
+        e: member.user.email,
+      },
+    );
+    return member;
+  }
+
+  /** The statements users runs on memberships while `run` runs: what crm's owner checks cost. */
+  async function membershipQueries(run: () => Promise<unknown>): Promise<number> {
+    const before = platform.sql.users.length;
+    await run();
+    return platform.sql.users.slice(before).filter((sql) => /from "memberships"/i.test(sql)).length;
+  }
+
+  test("createContacts checks every owner in one call and writes nothing when one is not a member", async () => {
+    const owner = await platform.signUp();
+    const [ann, bob] = [await addMember(owner), await addMember(owner)];
+    const stranger = await platform.signUp();
+    const inputs = [
+      { name: "Mine" },
+      { name: "Ann's", ownerId: ann.user.id },
+      { name: "Bob's", ownerId: bob.user.id },
+      { name: "Ann's too", ownerId: ann.user.id.toUpperCase() },
+      { name: "Also mine", ownerId: owner.user.id },
+    ];
+
+    let refused: any;
+    const refusedQueries = await membershipQueries(async () => {
+      refused = await platform.gql(
+        CREATE_CONTACTS,
+        { inputs: [...inputs, { name: "Stranger's", ownerId: stranger.user.id }] },
+        owner.accessToken,
+      );
+    });
+    expect(errorCode(refused)).toBe("BAD_USER_INPUT");
+    expect(refused.errors[0]).toMatchObject({
+      message: "ownerId must be a member of this workspace",
+      extensions: { field: "ownerId" },
+    });
+    expect(await contactCount(owner.workspace.id)).toBe(0);
+
+    let created: any;
+    const createdQueries = await membershipQueries(async () => {
+      created = await ok(
+        owner,
+        `mutation ($inputs: [CreateContactInput!]!) { createContacts(inputs: $inputs) { name owner { id } } }`,
+        { inputs },
+      );
+    });
+    expect(created.createContacts.map((contact: any) => [contact.name, contact.owner.id])).toEqual([
+      ["Mine", owner.user.id],
+      ["Ann's", ann.user.id],
+      ["Bob's", bob.user.id],
+      ["Ann's too", ann.user.id],
+      ["Also mine", owner.user.id],
+    ]);
+    // One membership question for all the owners of a bulk call; none when the caller owns everything.
+    expect([refusedQueries, createdQueries]).toEqual([1, 1]);
+    expect(
+      await membershipQueries(() => ok(owner, CREATE_CONTACTS, { inputs: [{ name: "A", ownerId: owner.user.id }] })),
+    ).toBe(0);
+  });
+
+  test("updateDeal refuses an owner of another workspace and keeps the deal's owner", async () => {
+    const owner = await platform.signUp();
+    const member = await addMember(owner);
+    const stranger = await platform.signUp();
+    const { createDeal: deal } = await ok(owner, CREATE_DEAL, {
+      input: { title: "Anvils", amount: { amount: 100, currency: "EUR" }, ownerId: member.user.id },
+    });
+    expect(deal.owner).toEqual({ id: member.user.id });
+
+    const refused = await platform.gql(
+      UPDATE_DEAL,
+      { id: deal.id, input: { ownerId: stranger.user.id } },
+      owner.accessToken,
+    );
+    expect(errorCode(refused)).toBe("BAD_USER_INPUT");
+    expect(refused.errors?.[0]?.extensions?.field).toBe("ownerId");
+    // The stranger themself cannot even find the deal, let alone take it.
+    const taken = await platform.gql(
+      UPDATE_DEAL,
+      { id: deal.id, input: { ownerId: stranger.user.id } },
+      stranger.accessToken,
+    );
+    expect(errorCode(taken)).toBe("NOT_FOUND");
+    expect(
+      (await ok(owner, `query ($id: ID!) { deal(id: $id) { owner { id } } }`, { id: deal.id })).deal.owner,
+    ).toEqual({
+      id: member.user.id,
+    });
+
+    expect((await ok(owner, UPDATE_DEAL, { id: deal.id, input: { ownerId: owner.user.id } })).updateDeal.owner).toEqual(
+      {
+        id: owner.user.id,
+      },
+    );
+    expect((await ok(owner, UPDATE_DEAL, { id: deal.id, input: { ownerId: null } })).updateDeal.owner).toBeNull();
+  });
+
+  test("an API key with crm:write alone may give a contact to a member, not to a stranger, and the check is not an API call", async () => {
+    const owner = await platform.signUp();
+    const member = await addMember(owner);
+    const stranger = await platform.signUp();
+    const key = (await ok(owner, CREATE_API_KEY, { scopes: ["crm:write"] })).createApiKey.key as string;
+    const usage = async () =>
+      (await ok(owner, `{ workspace { usage { apiCallsThisPeriod } } }`)).workspace.usage.apiCallsThisPeriod as number;
+    const calls = await usage();
+
+    const given = await platform.gql(
+      `mutation ($input: CreateContactInput!) { createContact(input: $input) { id owner { id } } }`,
+      { input: { name: "For a member", ownerId: member.user.id } },
+      key,
+    );
+    expect(given.errors, JSON.stringify(given.errors)).toBeUndefined();
+    expect(given.data.createContact.owner).toEqual({ id: member.user.id });
+    const refused = await platform.gql(
+      CREATE_DEAL,
+      { input: { title: "For a stranger", amount: { amount: 1, currency: "USD" }, ownerId: stranger.user.id } },
+      key,
+    );
+    expect(errorCode(refused)).toBe("BAD_USER_INPUT");
+    // The key still cannot read users itself.
+    expect(errorCode(await platform.gql(`{ workspace { members { edges { node { role } } } } }`, {}, key))).toBe(
+      "FORBIDDEN",
+    );
+    expect(await contactCount(owner.workspace.id)).toBe(1);
+    const { pipeline } = await ok(owner, PIPELINE);
+    expect(pipeline.every((stage: any) => stage.count === 0)).toBe(true);
+    // Three calls made with the key; crm's membership checks are not counted as the key's.
+    expect((await usage()) - calls).toBe(3);
+  });
+
+  test("an owner who leaves the workspace stays the owner by id only, and cannot be given more", async () => {
+    const owner = await platform.signUp();
+    const member = await addMember(owner);
+    const { createContact: contact } = await ok(owner, CREATE_CONTACT, {
+      input: { name: "Kept", ownerId: member.user.id },
+    });
+    await ok(owner, `mutation ($w: ID!, $u: ID!) { removeMember(workspaceId: $w, userId: $u) }`, {
+      w: owner.workspace.id,
+      u: member.user.id,
+    });
+    const byId = await ok(owner, `query ($id: ID!) { contact(id: $id) { owner { id } } }`, { id: contact.id });
+    expect(byId.contact.owner).toEqual({ id: member.user.id });
+    // users no longer shows them to the workspace, so asking for more than the id gives no owner.
+    const withEmail = await platform.gql(
+      `query ($id: ID!) { contact(id: $id) { name owner { id email } } }`,
+      { id: contact.id },
+      owner.accessToken,
+    );
+    expect(withEmail.data.contact).toEqual({ name: "Kept", owner: null });
+    // Nobody new can be given a former member's contacts.
+    const again = await platform.gql(
+      `mutation ($input: CreateContactInput!) { createContact(input: $input) { id } }`,
+      { input: { name: "Too late", ownerId: member.user.id } },
+      owner.accessToken,
+    );
+    expect(errorCode(again)).toBe("BAD_USER_INPUT");
+  });
+});

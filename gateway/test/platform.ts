@@ -105,14 +105,25 @@ export const checkoutCompleted = (
     metadata: { workspaceId, plan },
   });
 
+/** Data servers other than those of `scripts/services up` (URLs without a database path). */
+export interface PlatformServers {
+  postgresUrl?: string;
+  mongodbUrl?: string;
+  redisUrl?: string;
+}
+
 /**
  * Starts the real subgraphs and the gateway on free ports, each subgraph on a
  * throwaway database of the running PostgreSQL, as one test file's platform.
  */
-export async function startPlatform(env: Record<string, string> = {}): Promise<Platform> {
+export async function startPlatform(
+  env: Record<string, string> = {},
+  servers: PlatformServers = {},
+): Promise<Platform> {
   const keys = testKeyPair();
   const common = {
     ...TEST_ENV,
+    ...(servers.redisUrl ? { REDIS_URL: servers.redisUrl } : {}),
     // Every test client shares 127.0.0.1 and one Redis: only the rate-limit tests ask for limits.
     RATE_LIMIT_REQUESTS: "1000000",
     RATE_LIMIT_ANONYMOUS_REQUESTS: "1000000",
@@ -120,11 +131,11 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
   };
   const sql = { users: [] as string[], crm: [] as string[], billing: [] as string[] };
   const [usersDb, crmDb, billingDb] = await Promise.all(
-    ["users", "crm", "billing"].map((name) => createTestDatabase(name)),
+    ["users", "crm", "billing"].map((name) => createTestDatabase(name, servers.postgresUrl)),
   );
-  const agentsDb = createTestMongoDatabase("agents");
+  const agentsDb = createTestMongoDatabase("agents", servers.mongodbUrl);
   const openAI = await new OpenAICompatibleServer().start();
-  // Agents' tools call the gateway, which starts after the subgraphs: its port is chosen first.
+  // Agents' tools and crm's owner checks call the gateway, which starts after the subgraphs: its port is chosen first.
   const gatewayPort = await freePort();
   const [users, crm, agents, billing] = await Promise.all([
     startUsers(
@@ -136,9 +147,15 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
       }),
       { onQuery: (statement) => sql.users.push(statement) },
     ),
-    startCrm(loadCrmConfig({ ...common, CRM_PORT: "0", CRM_DATABASE_URL: crmDb!.url }), {
-      onQuery: (statement) => sql.crm.push(statement),
-    }),
+    startCrm(
+      loadCrmConfig({
+        ...common,
+        CRM_PORT: "0",
+        CRM_DATABASE_URL: crmDb!.url,
+        GATEWAY_URL: `http://127.0.0.1:${gatewayPort}/graphql`,
+      }),
+      { onQuery: (statement) => sql.crm.push(statement) },
+    ),
     startAgents(
       loadAgentsConfig({
         LOCAL_TOKEN_INTERVAL_MS: "5",

@@ -28,6 +28,8 @@ export interface FederationOptions<Context> {
   subgraphUrls?: Record<string, string>;
   /** Each subgraph fetch is abandoned after this long. */
   timeoutMs?: number;
+  /** Largest request body a subgraph reads: a planned fetch over it fails before it is sent. */
+  maxRequestBytes?: number;
   /** Headers added to every subgraph request (and subscription), computed from the operation's context. */
   subgraphHeaders?: (context: Context) => Record<string, string>;
   /** The `connection_init` payload of the gateway's WebSocket connection to each subgraph. */
@@ -52,7 +54,13 @@ export function createFederation<Context extends Record<string, any>>(options: F
   const dataSources = Object.fromEntries(
     subgraphs.map(({ name, url }) => [
       name,
-      new SubgraphDataSource<Context>({ url, timeoutMs, subgraphHeaders: options.subgraphHeaders }),
+      new SubgraphDataSource<Context>({
+        name,
+        url,
+        timeoutMs,
+        maxRequestBytes: options.maxRequestBytes,
+        subgraphHeaders: options.subgraphHeaders,
+      }),
     ]),
   );
   const gateway = new ApolloGateway({
@@ -78,19 +86,49 @@ export function createFederation<Context extends Record<string, any>>(options: F
 
 class SubgraphDataSource<Context extends Record<string, any>> extends RemoteGraphQLDataSource<Context> {
   private readonly subgraphHeaders?: (context: Context) => Record<string, string>;
+  private readonly name: string;
 
   constructor(config: {
+    name: string;
     url: string;
     timeoutMs: number;
+    maxRequestBytes?: number;
     subgraphHeaders?: (context: Context) => Record<string, string>;
   }) {
     super({
       url: config.url,
-      // A subgraph that hangs must not hold the client's request forever.
-      fetcher: ((input: string, init: RequestInit) =>
-        fetch(input, { ...init, signal: AbortSignal.timeout(config.timeoutMs) })) as never,
+      fetcher: ((input: string, init: RequestInit) => {
+        const size = typeof init.body === "string" ? Buffer.byteLength(init.body) : 0;
+        if (config.maxRequestBytes !== undefined && size > config.maxRequestBytes) {
+          throw new GraphQLError(
+            `The request to the ${config.name} service would be ${size} bytes, over its limit of ${config.maxRequestBytes}; send a smaller one`,
+            { extensions: { code: "BAD_USER_INPUT" } },
+          );
+        }
+        // A subgraph that hangs must not hold the client's request forever.
+        return fetch(input, { ...init, signal: AbortSignal.timeout(config.timeoutMs) });
+      }) as never,
     });
+    this.name = config.name;
     this.subgraphHeaders = config.subgraphHeaders;
+  }
+
+  /**
+   * A fetch that failed on the way (the subgraph is down, restarting, closed the connection or
+   * passed the timeout) fails its fields with SERVICE_UNAVAILABLE, which says "retry", instead
+   * of an INTERNAL that says nothing; the rest of the operation's data is still returned.
+   */
+  override didEncounterError(error: Error): void {
+    const timedOut = error.name === "TimeoutError" || error.name === "AbortError";
+    // undici's fetch fails with a TypeError ("fetch failed") whenever the connection does.
+    const unreachable = error.name === "TypeError" && !(error instanceof GraphQLError);
+    if (!timedOut && !unreachable) throw error;
+    throw new GraphQLError(
+      timedOut
+        ? `The ${this.name} service did not answer in time; try again`
+        : `The ${this.name} service could not be reached; try again`,
+      { extensions: { code: "SERVICE_UNAVAILABLE" }, originalError: error },
+    );
   }
 
   /**

@@ -1,4 +1,4 @@
-import { createLogger, createRedis, startSubgraphServer, type RunningServer } from "@mary/kit";
+import { createLogger, createRedis, GatewayClient, startSubgraphServer, type RunningServer } from "@mary/kit";
 import type { AgentsConfig } from "./config.ts";
 import { createLoaders, type AgentsContext } from "./context.ts";
 import { LocalProvider } from "./providers/local.provider.ts";
@@ -9,7 +9,7 @@ import { RunEventBus } from "./services/run-event-bus.ts";
 import { RunExecutor } from "./services/run-executor.ts";
 import { CANCEL_CHANNEL, RunService } from "./services/run.service.ts";
 import { openStore, type AgentStore } from "./store.ts";
-import { GatewayClient } from "./tools/gateway-client.ts";
+import { ToolGateway } from "./tools/tool-gateway.ts";
 
 export interface AgentsApp extends RunningServer {
   store: AgentStore;
@@ -24,9 +24,9 @@ const SWEEP_INTERVAL_MS = 30_000;
 export async function startAgents(config: AgentsConfig): Promise<AgentsApp> {
   const log = createLogger("agents", config.LOG_LEVEL);
   const store = await openStore(config.MONGODB_URL);
-  const publisher = createRedis(config.REDIS_URL);
+  const publisher = createRedis(config.REDIS_URL, log);
   // A subscribed Redis connection can do nothing else, hence its own.
-  const subscriber = createRedis(config.REDIS_URL);
+  const subscriber = createRedis(config.REDIS_URL, log);
   const bus = new RunEventBus(store, publisher, subscriber);
   const openAI = config.OPENAI_API_KEY
     ? new OpenAIProvider({
@@ -39,7 +39,9 @@ export async function startAgents(config: AgentsConfig): Promise<AgentsApp> {
     store,
     bus,
     providers: { LOCAL: new LocalProvider(config.LOCAL_TOKEN_INTERVAL_MS), ...(openAI ? { OPENAI: openAI } : {}) },
-    gateway: new GatewayClient(config.GATEWAY_URL, config.INTERNAL_SIGNING_SECRET, config.TOOL_TIMEOUT_MS),
+    gateway: new ToolGateway(
+      new GatewayClient(config.GATEWAY_URL, config.INTERNAL_SIGNING_SECRET, config.TOOL_TIMEOUT_MS),
+    ),
     log,
     concurrency: config.RUN_CONCURRENCY,
     maxToolRounds: config.MAX_TOOL_ROUNDS,

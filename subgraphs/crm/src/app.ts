@@ -1,4 +1,11 @@
-import { createLogger, openDatabase, pingDatabase, startSubgraphServer, type RunningServer } from "@mary/kit";
+import {
+  createLogger,
+  GatewayClient,
+  openDatabase,
+  pingDatabase,
+  startSubgraphServer,
+  type RunningServer,
+} from "@mary/kit";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import type { CrmConfig } from "./config.ts";
 import { createLoaders, type CrmContext } from "./context.ts";
@@ -9,6 +16,7 @@ import { ActivityService } from "./services/activity.service.ts";
 import { CompanyService } from "./services/company.service.ts";
 import { ContactService } from "./services/contact.service.ts";
 import { DealService } from "./services/deal.service.ts";
+import { MemberService } from "./services/member.service.ts";
 
 export interface CrmApp extends RunningServer {
   orm: MikroORM;
@@ -24,6 +32,9 @@ export async function startCrm(config: CrmConfig, options: { onQuery?: (sql: str
     log,
     onQuery: options.onQuery,
   });
+  // Owners must be members of the caller's workspace, which users knows: crm asks it through the
+  // public graph at request time (so crm may start before the gateway).
+  const gateway = new GatewayClient(config.GATEWAY_URL, config.INTERNAL_SIGNING_SECRET, config.CRM_GATEWAY_TIMEOUT_MS);
 
   const server = await startSubgraphServer<CrmContext>({
     name: "crm",
@@ -35,11 +46,12 @@ export async function startCrm(config: CrmConfig, options: { onQuery?: (sql: str
     log,
     createContext: (base) => {
       const em = orm.em.fork();
-      const deals = new DealService(em);
+      const members = new MemberService(gateway, base.log);
+      const deals = new DealService(em, members);
       return {
         ...base,
         em,
-        contacts: new ContactService(em),
+        contacts: new ContactService(em, members),
         companies: new CompanyService(em),
         deals,
         activities: new ActivityService(em),

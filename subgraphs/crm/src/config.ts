@@ -6,6 +6,9 @@ export const crmConfigShape = {
   CRM_PORT: port(4002),
   CRM_HOST: z.string().default("127.0.0.1"),
   CRM_DATABASE_URL: z.string().url().default("postgres://mary:mary@127.0.0.1:5432/crm"),
+  /** The public gateway, which crm asks (in the caller's workspace) whether an owner is a member. */
+  GATEWAY_URL: z.string().url().default("http://127.0.0.1:4000/graphql"),
+  CRM_GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
 };
 
 export type CrmConfig = ReturnType<typeof loadCrmConfig>;

@@ -37,7 +37,7 @@ async function workspaceWithOwners(owners: number) {
   const { createContact: contact } = await h.ok(me, CREATE_CONTACT, {
     input: { name: "Peter Gibbons", companyId: company.id },
   });
-  const ownerIds = Array.from({ length: owners }, () => randomUUID());
+  const ownerIds = Array.from({ length: owners }, () => h.addMember(me.workspaceId));
   for (const [i, ownerId] of ownerIds.entries()) {
     for (let k = 0; k < 3; k += 1) {
       await h.ok(me, CREATE_DEAL, {
@@ -51,7 +51,9 @@ async function workspaceWithOwners(owners: number) {
 describe("entities contributed to other subgraphs", () => {
   test("User.assignedDeals lists the deals of the caller's workspace the user owns, newest first", async () => {
     const { me, ownerIds } = await workspaceWithOwners(2);
+    // The same user owns a deal in another workspace they belong to as well.
     const stranger = newMember();
+    h.addMember(stranger.workspaceId, ownerIds[0]);
     await h.ok(stranger, CREATE_DEAL, {
       input: { title: "foreign", amount: { amount: 1, currency: "USD" }, ownerId: ownerIds[0] },
     });

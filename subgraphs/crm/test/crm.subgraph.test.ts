@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { errorCode } from "@mary/kit/testing";
 import {
@@ -68,7 +67,7 @@ describe("contacts", () => {
     });
 
     // Only the fields given change; null clears an optional one.
-    const owner = randomUUID();
+    const owner = h.addMember(me.workspaceId);
     const { updateContact } = await h.ok(me, UPDATE_CONTACT, {
       id: ada.id,
       input: { title: null, tags: ["pioneer"], ownerId: owner },
@@ -171,7 +170,7 @@ describe("search, filters and paging", () => {
     const [initech, hooli] = await Promise.all(
       ["Initech", "Hooli"].map(async (name) => (await h.ok(me, CREATE_COMPANY, { input: { name } })).createCompany),
     );
-    const alice = randomUUID();
+    const alice = h.addMember(me.workspaceId);
     const inputs = Array.from({ length: 45 }, (_, i) => ({
       name: i % 5 === 0 ? `Peter Gibbons ${i}` : `Milton Waddams ${i}`,
       emails: [`person${i}@${i % 3 === 0 ? "initrode" : "example"}.com`],
@@ -468,7 +467,7 @@ describe("deals and the pipeline", () => {
 
   test("deals are listed newest first and filtered by stage, owner, contact and company", async () => {
     const me = newMember();
-    const bob = randomUUID();
+    const bob = h.addMember(me.workspaceId);
     const { createContact: contact } = await h.ok(me, CREATE_CONTACT, { input: { name: "C" } });
     const { createCompany: company } = await h.ok(me, CREATE_COMPANY, { input: { name: "Co" } });
     const create = async (title: string, extra: Record<string, unknown> = {}) =>

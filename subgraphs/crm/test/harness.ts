@@ -4,9 +4,14 @@ import type { AuthenticatedPrincipal, PlanName, Principal } from "@mary/kit";
 import { createTestDatabase, graphql, signedHeaders, TEST_ENV, type GraphQLResponse } from "@mary/kit/testing";
 import { startCrm, type CrmApp } from "../src/app.ts";
 import { loadCrmConfig } from "../src/config.ts";
+import { MembersServer } from "./members-server.ts";
 
 export interface Harness {
   app: CrmApp;
+  /** Where crm's owner checks go: a stand-in for the gateway that knows the members tests add. */
+  gateway: MembersServer;
+  /** Makes a user (a new one unless given) a member of the workspace, for crm's owner checks; returns the id. */
+  addMember: (workspaceId: string, userId?: string) => string;
   /** Every SQL statement the subgraph ran, in order. */
   statements: string[];
   /** Sends an operation as the principal. */
@@ -24,15 +29,24 @@ export interface Harness {
   stop: () => Promise<void>;
 }
 
-/** Starts the crm subgraph on a free port and a throwaway database. */
-export async function startHarness(): Promise<Harness> {
+/** Nothing listens here: owner checks cannot reach a gateway. */
+export const UNREACHABLE_GATEWAY = "http://127.0.0.1:9/graphql";
+
+/**
+ * Starts the crm subgraph on a free port and a throwaway database, its owner checks answered by
+ * a local stand-in for the gateway (or sent to `gatewayUrl` when given).
+ */
+export async function startHarness(options: { gatewayUrl?: string } = {}): Promise<Harness> {
   const db = await createTestDatabase("crm");
+  const gateway = await new MembersServer().start();
   const statements: string[] = [];
   const app = await startCrm(
     loadCrmConfig({
       ...TEST_ENV,
       CRM_PORT: "0",
       CRM_DATABASE_URL: db.url,
+      GATEWAY_URL: options.gatewayUrl ?? gateway.url,
+      CRM_GATEWAY_TIMEOUT_MS: "2000",
     }),
     { onQuery: (statement) => statements.push(statement) },
   );
@@ -42,6 +56,11 @@ export async function startHarness(): Promise<Harness> {
     app.orm.em.fork().getConnection().execute<T[]>(query, params);
   return {
     app,
+    gateway,
+    addMember: (workspaceId, userId = randomUUID()) => {
+      gateway.add(workspaceId, userId);
+      return userId;
+    },
     statements,
     call,
     ok: async <T = any>(principal: Principal, query: string, variables: Record<string, unknown> = {}) => {
@@ -54,6 +73,7 @@ export async function startHarness(): Promise<Harness> {
       (await sql<{ n: number }>(`select count(*)::int as n from ${table} where workspace_id = ?`, [workspaceId]))[0]!.n,
     stop: async () => {
       await app?.close();
+      await gateway.stop();
       await db.drop();
     },
   };

@@ -1,4 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import type { Logger } from "./logger.ts";
 
 /** The error codes every Mary component uses in `extensions.code` (DESIGN.md). */
 export const ErrorCode = {
@@ -9,6 +10,8 @@ export const ErrorCode = {
   RATE_LIMITED: "RATE_LIMITED",
   QUOTA_EXCEEDED: "QUOTA_EXCEEDED",
   PLAN_LIMIT: "PLAN_LIMIT",
+  /** A service behind the gateway did not answer (down, restarting, too slow): retry later. */
+  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
   INTERNAL: "INTERNAL",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -44,18 +47,41 @@ const REQUEST_ERROR_CODES = new Set([
 ]);
 
 /**
+ * graphql-js suggests names close to a mistyped one ("Did you mean \"name\"?", "… the enum value
+ * \"WON\"?"), which tells a stranger the schema's hidden parts; clients get the mistake alone.
+ */
+export function withoutSuggestions(message: string): string {
+  return message.replace(/ ?Did you mean [^?]*\?/g, "");
+}
+
+/**
  * Formats errors for clients: Mary's codes pass through (bad variable values are Apollo's
  * BAD_USER_INPUT too), request errors keep their code and message without internals, and
- * anything else becomes INTERNAL with no details.
+ * anything else becomes INTERNAL with no details. No message keeps a field suggestion.
  */
 export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedError & { extensions: { code: string } } {
   const code = formatted.extensions?.code;
   if (isPublicErrorCode(code)) {
     const { stacktrace: _stack, exception: _exception, serviceName: _service, ...rest } = formatted.extensions ?? {};
-    return { ...formatted, extensions: { ...rest, code } };
+    return { ...formatted, message: withoutSuggestions(formatted.message), extensions: { ...rest, code } };
   }
   if (typeof code === "string" && REQUEST_ERROR_CODES.has(code)) {
-    return { message: formatted.message, locations: formatted.locations, extensions: { code } };
+    return { message: withoutSuggestions(formatted.message), locations: formatted.locations, extensions: { code } };
   }
   return { message: "Internal server error", path: formatted.path, extensions: { code: ErrorCode.INTERNAL } };
+}
+
+/**
+ * The one way Mary's servers format an error for a client: masked (see maskError), and logged
+ * with its cause when it became INTERNAL, since the client sees nothing of it.
+ */
+export function clientErrorFormatter(log: Logger, what: string) {
+  return (
+    formatted: GraphQLFormattedError,
+    error?: unknown,
+  ): GraphQLFormattedError & { extensions: { code: string } } => {
+    const masked = maskError(formatted);
+    if (masked.extensions.code === ErrorCode.INTERNAL) log.error({ err: error ?? formatted }, what);
+    return masked;
+  };
 }

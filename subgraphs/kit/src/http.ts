@@ -1,8 +1,16 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 
-/** Largest request body any Mary endpoint reads; bigger ones are refused before parsing. */
+/** Largest request body the gateway, Mary's public endpoint, reads; bigger ones are refused before parsing. */
 export const MAX_BODY_BYTES = 1_000_000;
+
+/**
+ * Largest request body a subgraph reads. The gateway rewrites each request it accepted into
+ * subgraph operations, and printing a string literal can grow it (a C1 control character is 2
+ * bytes of UTF-8 from the client and 7, `\\u0085`, once printed and JSON-encoded), so a subgraph
+ * accepts several times what the gateway does: any request the gateway accepts, a subgraph accepts.
+ */
+export const SUBGRAPH_MAX_BODY_BYTES = 8 * MAX_BODY_BYTES;
 
 export class HttpError extends Error {
   constructor(
@@ -14,16 +22,24 @@ export class HttpError extends Error {
   }
 }
 
-/** Reads the whole body as a Buffer, refusing bodies over the limit. */
-export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, `Request body is larger than ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/**
+ * Reads the whole body as a Buffer, refusing bodies over the limit. A refused body is left
+ * unread (not destroyed, so the refusal can still be answered; see sendHttpError).
+ */
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      req.off("data", onData).off("end", onEnd).off("error", reject);
+      req.pause();
+      reject(new HttpError(413, `Request body is larger than ${limit} bytes`));
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks));
+    req.on("data", onData).on("end", onEnd).on("error", reject);
+  });
 }
 
 /** Writes a JSON response. */
@@ -34,8 +50,25 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /** Writes a GraphQL-shaped error response, for failures before execution. */
-export function sendGraphQLError(res: ServerResponse, status: number, message: string, code: string) {
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+export function sendGraphQLError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  code: string,
+  headers: Record<string, string> = {},
+) {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
+}
+
+/**
+ * Answers a request refused before execution. When its body was not read to the end (a 413),
+ * the connection is closed after the answer: the unread bytes would otherwise be taken for the
+ * next request on a kept-alive connection, and that request (perhaps another user's, through a
+ * pool) would fail.
+ */
+export function sendHttpError(req: IncomingMessage, res: ServerResponse, error: HttpError) {
+  const unread = !req.complete;
+  sendGraphQLError(res, error.status, error.message, error.code, unread ? { connection: "close" } : {});
 }
 
 /**
@@ -48,6 +81,7 @@ export async function handleGraphQLRequest<C extends BaseContext>(
   req: IncomingMessage,
   res: ServerResponse,
   context: () => Promise<C>,
+  maxBodyBytes = MAX_BODY_BYTES,
 ): Promise<void> {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
@@ -56,7 +90,7 @@ export async function handleGraphQLRequest<C extends BaseContext>(
   const url = new URL(req.url ?? "/", "http://localhost");
   let body: unknown = undefined;
   if (req.method === "POST") {
-    const raw = await readBody(req);
+    const raw = await readBody(req, maxBodyBytes);
     if ((headers.get("content-type") ?? "").includes("application/json")) {
       try {
         body = raw.length ? JSON.parse(raw.toString("utf8")) : undefined;

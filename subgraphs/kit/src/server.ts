@@ -4,8 +4,15 @@ import type { AddressInfo } from "node:net";
 import { ApolloServer, type BaseContext } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLSchema } from "graphql";
-import { ErrorCode, maskError } from "./errors.ts";
-import { handleGraphQLRequest, HttpError, sendGraphQLError, sendJson } from "./http.ts";
+import { clientErrorFormatter, ErrorCode } from "./errors.ts";
+import {
+  handleGraphQLRequest,
+  HttpError,
+  sendGraphQLError,
+  sendHttpError,
+  sendJson,
+  SUBGRAPH_MAX_BODY_BYTES,
+} from "./http.ts";
 import type { Logger } from "./logger.ts";
 import { PRINCIPAL_HEADER, REQUEST_ID_HEADER, verifyPrincipal, type Principal } from "./principal.ts";
 import { serveSubgraphSubscriptions } from "./subscriptions.ts";
@@ -79,11 +86,7 @@ export async function startSubgraphServer<C extends BaseSubgraphContext>(
     includeStacktraceInErrorResponses: false,
     // Mary does not report traces to Apollo's cloud; computing them per request would be waste.
     plugins: [ApolloServerPluginInlineTraceDisabled()],
-    formatError: (formatted, error) => {
-      const masked = maskError(formatted);
-      if (masked.extensions.code === ErrorCode.INTERNAL) log.error({ err: error }, "resolver failed");
-      return masked;
-    },
+    formatError: clientErrorFormatter(log, "resolver failed"),
   });
   await apollo.start();
 
@@ -117,11 +120,15 @@ export async function startSubgraphServer<C extends BaseSubgraphContext>(
         return sendGraphQLError(res, 401, "Requests must come through the Mary gateway", ErrorCode.UNAUTHENTICATED);
       }
       if (route) return await route(req, res, { principal, requestId, log: reqLog });
-      await handleGraphQLRequest(apollo, req, res, async () =>
-        options.createContext({ principal, requestId, log: reqLog }),
+      await handleGraphQLRequest(
+        apollo,
+        req,
+        res,
+        async () => options.createContext({ principal, requestId, log: reqLog }),
+        SUBGRAPH_MAX_BODY_BYTES,
       );
     } catch (error) {
-      if (error instanceof HttpError) return sendGraphQLError(res, error.status, error.message, error.code);
+      if (error instanceof HttpError) return sendHttpError(req, res, error);
       reqLog.error({ err: error }, "request failed");
       if (!res.headersSent) sendGraphQLError(res, 500, "Internal server error", ErrorCode.INTERNAL);
       else res.end();

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
-import type { GraphQLError, GraphQLSchema } from "graphql";
+import type { GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
-import { appError, ErrorCode, maskError } from "./errors.ts";
+import { appError, clientErrorFormatter, ErrorCode } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import { PRINCIPAL_HEADER, REQUEST_ID_HEADER, verifyPrincipal, type Principal } from "./principal.ts";
 import type { BaseSubgraphContext } from "./server.ts";
@@ -39,6 +39,7 @@ export function serveSubgraphSubscriptions<C extends BaseSubgraphContext>(
     const header = headers?.[PRINCIPAL_HEADER];
     return typeof header === "string" ? verifyPrincipal(header, signingSecret) : null;
   };
+  const format = clientErrorFormatter(log, "subscription failed");
   const dispose = useServer<Record<string, unknown>>(
     {
       schema: options.schema,
@@ -62,8 +63,8 @@ export function serveSubgraphSubscriptions<C extends BaseSubgraphContext>(
         });
       },
       onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((error) => logged(log, error)) } : undefined,
-      onError: (_ctx, _id, _payload, errors) => errors.map((error) => logged(log, error)),
+        result.errors ? { ...result, errors: result.errors.map((error) => format(error.toJSON(), error)) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => format(error.toJSON(), error)),
     },
     wss,
   );
@@ -75,10 +76,4 @@ export function serveSubgraphSubscriptions<C extends BaseSubgraphContext>(
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
-}
-
-function logged(log: Logger, error: GraphQLError) {
-  const formatted = maskError(error.toJSON());
-  if (formatted.extensions.code === ErrorCode.INTERNAL) log.error({ err: error }, "subscription failed");
-  return formatted;
 }

@@ -14,6 +14,12 @@ export function timePage(args: PageArgs): PageRequest {
   return request;
 }
 
+/** An id argument of a UUID-keyed record: anything else is the caller's mistake, not a database error. */
+export function checkId(value: string, field: string): string {
+  if (!isUuid(value)) throw badUserInput(`${field} must be an ID (a UUID)`, field);
+  return value.toLowerCase();
+}
+
 /** Trims a required text and checks its length. */
 export function requiredText(value: string | null | undefined, field: string, max: number): string {
   const text = (value ?? "").trim();

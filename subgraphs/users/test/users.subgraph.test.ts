@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createTestDatabase, errorCode, graphql, signedHeaders, TEST_ENV, testKeyPair } from "@mary/kit/testing";
-import type { Principal } from "@mary/kit";
+import type { AuthenticatedPrincipal, Principal } from "@mary/kit";
 import { startUsers, type UsersApp } from "../src/app.ts";
 import { loadUsersConfig } from "../src/config.ts";
 
@@ -39,7 +39,7 @@ async function signUp(email: string) {
   return response.data.signUp as { user: { id: string }; workspace: { id: string } };
 }
 
-const owner = (account: { user: { id: string }; workspace: { id: string } }): Principal => ({
+const owner = (account: { user: { id: string }; workspace: { id: string } }): AuthenticatedPrincipal => ({
   kind: "user",
   userId: account.user.id,
   workspaceId: account.workspace.id,
@@ -104,6 +104,50 @@ describe("users subgraph against its real database", () => {
       null,
       { id: dave.workspace.id, name: "entities-dave@example.com's team" },
     ]);
+  });
+
+  test("members(userIds:) tells who of them belongs to the active workspace, and about no other workspace", async () => {
+    const grace = await signUp("members-grace@example.com");
+    const heidi = await signUp("members-heidi@example.com");
+    const ivan = await signUp("members-ivan@example.com");
+    const added = await call(
+      `mutation ($w: ID!, $e: String!) { addMember(workspaceId: $w, email: $e, role: MEMBER) { role } }`,
+      { w: grace.workspace.id, e: "members-heidi@example.com" },
+      owner(grace),
+    );
+    expect(added.errors).toBeUndefined();
+    const AMONG = `query ($ids: [ID!]) { workspace { id members(userIds: $ids, first: 100) {
+      edges { node { role user { id } workspace { id } } } } } }`;
+    const among = async (principal: Principal, ids: string[]) => {
+      const response = await call(AMONG, { ids }, principal);
+      expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
+      return response.data.workspace.members.edges.map((edge: any) => edge.node);
+    };
+    const ids = [grace, heidi, ivan].map((account) => account.user.id);
+
+    statements.length = 0;
+    expect(await among(owner(grace), [...ids, heidi.user.id.toUpperCase(), "not-a-uuid"])).toEqual([
+      { role: "OWNER", user: { id: grace.user.id }, workspace: { id: grace.workspace.id } },
+      { role: "MEMBER", user: { id: heidi.user.id }, workspace: { id: grace.workspace.id } },
+    ]);
+    // The workspace, the memberships among the ids, their users and their workspace: not one query per id.
+    expect(statements.filter((sql) => /\bselect\b/i.test(sql))).toHaveLength(4);
+    // Another workspace's user is not a member; from ivan's workspace, grace's members are nobody.
+    expect(await among(owner(ivan), [grace.user.id, heidi.user.id])).toEqual([]);
+    expect(await among(owner(grace), [])).toEqual([]);
+
+    // A workspace other than the active one, reached through a membership, does not answer.
+    const heidiInGrace = { ...owner(heidi), role: "MEMBER" as const, workspaceId: grace.workspace.id };
+    const elsewhere = await call(
+      `{ me { memberships { workspace { id members(userIds: ["${heidi.user.id}"]) { edges { node { role } } } } } } }`,
+      {},
+      heidiInGrace,
+    );
+    expect(errorCode(elsewhere)).toBe("FORBIDDEN");
+    const tooMany = await call(AMONG, { ids: Array.from({ length: 101 }, () => grace.user.id) }, owner(grace));
+    expect(errorCode(tooMany)).toBe("BAD_USER_INPUT");
+    const noScope = await call(AMONG, { ids }, { ...owner(grace), scopes: ["crm:write"] });
+    expect(errorCode(noScope)).toBe("FORBIDDEN");
   });
 
   test("the API-key lookup answers only the gateway's service principal", async () => {

@@ -1,7 +1,7 @@
 import type { AuthenticatedPrincipal, Logger } from "@mary/kit";
 import type { ChatMessage, ModelProvider } from "../providers/provider.ts";
 import type { AgentStore } from "../store.ts";
-import { ToolError, type GatewayClient } from "../tools/gateway-client.ts";
+import { ToolError, type ToolGateway } from "../tools/tool-gateway.ts";
 import { Toolbox } from "../tools/toolbox.ts";
 import type { Agent, AgentProvider } from "../types/agent.type.ts";
 import type { RunEventDocument } from "../types/event.type.ts";
@@ -21,7 +21,7 @@ export interface RunExecutorOptions {
   store: AgentStore;
   bus: RunEventBus;
   providers: Partial<Record<AgentProvider, ModelProvider>>;
-  gateway: GatewayClient;
+  gateway: ToolGateway;
   log: Logger;
   /** Runs generating at once in this process; later ones wait QUEUED. */
   concurrency: number;

@@ -2,12 +2,12 @@ import type { AuthenticatedPrincipal } from "@mary/kit";
 import { z } from "zod";
 import type { ToolSpec } from "../providers/provider.ts";
 import type { AgentTool } from "../types/agent.type.ts";
-import { ToolError, type GatewayClient } from "./gateway-client.ts";
+import { ToolError, type ToolGateway } from "./tool-gateway.ts";
 
 interface ToolDefinition {
   spec: ToolSpec;
   arguments: z.ZodType;
-  run: (args: any, principal: AuthenticatedPrincipal, gateway: GatewayClient) => Promise<unknown>;
+  run: (args: any, principal: AuthenticatedPrincipal, gateway: ToolGateway) => Promise<unknown>;
 }
 
 const SEARCH_CONTACTS = `query AgentSearchContacts($search: String!, $first: Int!) {
@@ -98,7 +98,7 @@ export class Toolbox {
   constructor(
     tools: readonly AgentTool[],
     private readonly principal: AuthenticatedPrincipal,
-    private readonly gateway: GatewayClient,
+    private readonly gateway: ToolGateway,
   ) {
     this.byName = new Map(tools.map((tool) => [TOOLS[tool].spec.name, TOOLS[tool]]));
   }

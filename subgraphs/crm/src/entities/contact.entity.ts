@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { randomUUID } from "node:crypto";
 import { EntitySchema, type EntityClass } from "@mikro-orm/postgresql";
-import { GraphQLJSONObject } from "graphql-scalars";
+import { JSONObjectScalar } from "@mary/kit";
 import { Directive, Field, ID, ObjectType } from "type-graphql";
 import { Company } from "./company.entity.ts";
 
@@ -31,7 +31,7 @@ export class Contact {
   @Field(() => [String], { description: "Labels to group contacts by, lower-cased, without duplicates; at most 20." })
   tags: string[] = [];
 
-  @Field(() => GraphQLJSONObject, {
+  @Field(() => JSONObjectScalar, {
     description: "The workspace's own fields for the contact, as a JSON object: at most 50 keys and 8 KB.",
   })
   customFields: Record<string, unknown> = {};

@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { GraphQLJSONObject } from "graphql-scalars";
+import { JSONObjectScalar } from "@mary/kit";
 import { Field, ID, InputType } from "type-graphql";
 
 @InputType({ description: "A new contact." })
@@ -25,7 +25,7 @@ export class CreateContactInput {
   @Field(() => [String], { nullable: true, description: "Up to 20 tags of 1 to 40 characters; stored lower-cased." })
   tags?: string[] | null;
 
-  @Field(() => GraphQLJSONObject, { nullable: true, description: "The workspace's own fields: up to 50 keys, 8 KB." })
+  @Field(() => JSONObjectScalar, { nullable: true, description: "The workspace's own fields: up to 50 keys, 8 KB." })
   customFields?: Record<string, unknown> | null;
 }
 
@@ -52,7 +52,7 @@ export class UpdateContactInput {
   @Field(() => [String], { nullable: true, description: "Replaces the tags (up to 20)." })
   tags?: string[] | null;
 
-  @Field(() => GraphQLJSONObject, { nullable: true, description: "Replaces the workspace's own fields." })
+  @Field(() => JSONObjectScalar, { nullable: true, description: "Replaces the workspace's own fields." })
   customFields?: Record<string, unknown> | null;
 }
 

@@ -76,7 +76,11 @@ export class ContactResolver {
     return contact.companyId ? ctx.loaders.company.load(contact.companyId) : null;
   }
 
-  @FieldResolver(() => User, { nullable: true, description: "The workspace member who owns the contact." })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description:
+      "The workspace member who owns the contact; null when nobody does. After they leave the workspace only `owner { id }` still answers; with any other field, owner is null.",
+  })
   owner(@Root() contact: Contact): User | null {
     return userRef(contact.ownerId);
   }

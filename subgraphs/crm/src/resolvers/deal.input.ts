@@ -21,7 +21,10 @@ export class CreateDealInput {
   @Field(() => ID, { nullable: true, description: "The company the deal is with, in this workspace." })
   companyId?: string | null;
 
-  @Field(() => ID, { nullable: true, description: "The user who owns the deal; the caller when omitted." })
+  @Field(() => ID, {
+    nullable: true,
+    description: "The member of this workspace who owns the deal; the caller when omitted.",
+  })
   ownerId?: string | null;
 
   @Field(() => GraphQLLocalDate, { nullable: true, description: "When the deal is expected to close." })
@@ -44,7 +47,7 @@ export class UpdateDealInput {
   @Field(() => ID, { nullable: true, description: "The company the deal is with; null for none." })
   companyId?: string | null;
 
-  @Field(() => ID, { nullable: true, description: "The user who owns the deal; null for nobody." })
+  @Field(() => ID, { nullable: true, description: "The member of this workspace who owns the deal; null for nobody." })
   ownerId?: string | null;
 
   @Field(() => GraphQLLocalDate, {

@@ -89,7 +89,11 @@ export class DealResolver {
     return deal.companyId ? ctx.loaders.company.load(deal.companyId) : null;
   }
 
-  @FieldResolver(() => User, { nullable: true, description: "The workspace member who owns the deal." })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description:
+      "The workspace member who owns the deal; null when nobody does. After they leave the workspace only `owner { id }` still answers; with any other field, owner is null.",
+  })
   owner(@Root() deal: Deal): User | null {
     return userRef(deal.ownerId);
   }

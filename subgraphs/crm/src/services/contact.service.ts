@@ -1,6 +1,7 @@
 import type { EntityManager, FilterQuery } from "@mikro-orm/postgresql";
 import {
   badUserInput,
+  checkId,
   findPage,
   requireWithinPlan,
   type AuthenticatedPrincipal,
@@ -12,10 +13,10 @@ import {
 import { Activity } from "../entities/activity.entity.ts";
 import { Company } from "../entities/company.entity.ts";
 import { Contact } from "../entities/contact.entity.ts";
+import type { MemberService } from "./member.service.ts";
 import { findInWorkspace, requireInWorkspace } from "./tenant.ts";
 import {
   checkCustomFields,
-  checkId,
   containsPattern,
   normalizeEmails,
   normalizePhones,
@@ -44,9 +45,12 @@ export interface ContactFilter {
 /** Most contacts one createContacts call may add. */
 export const MAX_BULK_CONTACTS = 100;
 
-/** Contacts of the caller's workspace. Every method filters by the caller's workspace. */
+/** Contacts of the caller's workspace. Every method filters by the caller's workspace; owners are its members. */
 export class ContactService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly members: MemberService,
+  ) {}
 
   get(caller: AuthenticatedPrincipal, id: string): Promise<Contact> {
     return findInWorkspace(this.em, Contact, caller.workspaceId, id, "Contact");
@@ -90,6 +94,11 @@ export class ContactService {
     const contacts = inputs.map((input) =>
       Object.assign(new Contact(), { workspaceId, ownerId: caller.userId }, this.changes(input, true)),
     );
+    // One question for all the owners, before anything is written (and outside the lock below).
+    await this.members.requireMembers(
+      caller,
+      contacts.map((contact) => contact.ownerId),
+    );
     return this.em.transactional(async (em) => {
       await requireInWorkspace(
         em,
@@ -111,6 +120,7 @@ export class ContactService {
     const contact = await this.get(caller, id);
     const changes = this.changes(input, false);
     await requireInWorkspace(this.em, Company, caller.workspaceId, [changes.companyId], "Company");
+    await this.members.requireMembers(caller, [changes.ownerId]);
     Object.assign(contact, changes);
     await this.em.flush();
     return contact;

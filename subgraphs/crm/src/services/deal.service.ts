@@ -1,6 +1,7 @@
 import { LockMode, type EntityManager, type FilterQuery } from "@mikro-orm/postgresql";
 import {
   badUserInput,
+  checkId,
   findPage,
   parseMoney,
   toConnection,
@@ -16,8 +17,8 @@ import { Company } from "../entities/company.entity.ts";
 import { Contact } from "../entities/contact.entity.ts";
 import { DealStageChange } from "../entities/deal-stage-change.entity.ts";
 import { Deal, DEAL_STAGES, type DealStage } from "../entities/deal.entity.ts";
+import type { MemberService } from "./member.service.ts";
 import { findInWorkspace, requireInWorkspace } from "./tenant.ts";
-import { checkId } from "./validation.ts";
 
 /** A deal's writable fields (not its stage: moveDeal changes that). Absent stays, null clears. */
 export interface DealFields {
@@ -48,7 +49,10 @@ const dealKey = (deal: Deal): [string, string] => [deal.createdAt.toISOString(),
 
 /** Deals of the caller's workspace, their stage history and the pipeline. Every method filters by workspace. */
 export class DealService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly members: MemberService,
+  ) {}
 
   get(caller: AuthenticatedPrincipal, id: string): Promise<Deal> {
     return findInWorkspace(this.em, Deal, caller.workspaceId, id, "Deal");
@@ -197,10 +201,11 @@ export class DealService {
     });
   }
 
-  /** The contact and company a deal points at must be the caller's. */
+  /** The contact and company a deal points at must be the caller's, and its owner a member of the workspace. */
   private async requireLinks(caller: AuthenticatedPrincipal, links: Partial<Deal>): Promise<void> {
     await requireInWorkspace(this.em, Contact, caller.workspaceId, [links.contactId], "Contact");
     await requireInWorkspace(this.em, Company, caller.workspaceId, [links.companyId], "Company");
+    await this.members.requireMembers(caller, [links.ownerId]);
   }
 
   private changes(input: DealFields, creating: boolean): Partial<Deal> {

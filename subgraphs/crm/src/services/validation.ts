@@ -1,5 +1,5 @@
 import { domainToASCII } from "node:url";
-import { badUserInput, isUuid } from "@mary/kit";
+import { badUserInput } from "@mary/kit";
 
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const PHONE = /^[0-9 +\-().]+$/;
@@ -68,12 +68,6 @@ export function normalizeDomain(value: string | null | undefined): string | null
   const host = domainToASCII(name);
   if (!HOSTNAME.test(host)) throw badUserInput(`"${value}" is not a domain such as acme.com`, "domain");
   return host;
-}
-
-/** An id given as a filter or as an owner (whom the users subgraph resolves) must at least be a UUID. */
-export function checkId(value: string, field: string): string {
-  if (!isUuid(value)) throw badUserInput(`${field} must be an ID (a UUID)`, field);
-  return value.toLowerCase();
 }
 
 /** An ILIKE pattern matching the term anywhere, with its wildcards taken literally. */

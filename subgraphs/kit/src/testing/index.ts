@@ -30,18 +30,21 @@ export const TEST_STRIPE_WEBHOOK_SECRET = "whsec_mary_test_0123456789abcdef";
 /**
  * Creates an empty database named after the test, so test runs never touch the
  * databases `pnpm start` uses and never see each other's rows. Returns its URL
- * and a function that drops it.
+ * and a function that drops it. `serverUrl` (no database path) defaults to POSTGRES_URL.
  */
-export async function createTestDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createTestDatabase(
+  prefix: string,
+  serverUrl = POSTGRES_URL,
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `${prefix}_test_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: `${POSTGRES_URL}/postgres` });
+  const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);
   await admin.end();
   return {
-    url: `${POSTGRES_URL}/${name}`,
+    url: `${serverUrl}/${name}`,
     drop: async () => {
-      const client = new pg.Client({ connectionString: `${POSTGRES_URL}/postgres` });
+      const client = new pg.Client({ connectionString: `${serverUrl}/postgres` });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await client.end();
@@ -49,10 +52,16 @@ export async function createTestDatabase(prefix: string): Promise<{ url: string;
   };
 }
 
-/** A MongoDB database of its own for a test run (created on first write), and a function that drops it. */
-export function createTestMongoDatabase(prefix: string): { url: string; drop: () => Promise<void> } {
+/**
+ * A MongoDB database of its own for a test run (created on first write), and a function that drops it.
+ * `serverUrl` (no database path) defaults to MONGODB_URL.
+ */
+export function createTestMongoDatabase(
+  prefix: string,
+  serverUrl = MONGODB_URL,
+): { url: string; drop: () => Promise<void> } {
   const name = `${prefix}_test_${randomBytes(4).toString("hex")}`;
-  const url = `${MONGODB_URL.replace(/\/+$/, "")}/${name}`;
+  const url = `${serverUrl.replace(/\/+$/, "")}/${name}`;
   return {
     url,
     drop: async () => {

@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import {
   connectionType,
+  MAX_PAGE_SIZE,
   PageArgs,
   pageRequest,
   requireScope,
@@ -24,15 +25,21 @@ export class WorkspaceResolver {
   }
 
   @FieldResolver(() => MembershipConnection, {
-    description: "Everyone in the workspace, oldest first. Only in the active workspace.",
+    description:
+      "Everyone in the workspace (or those of `userIds` who are), oldest first. Only in the active workspace.",
   })
   members(
     @Root() workspace: Workspace,
     @Args(() => PageArgs) page: PageArgs,
+    @Arg("userIds", () => [ID], {
+      nullable: true,
+      description: `Only these users, up to ${MAX_PAGE_SIZE}: those who are not members are left out, which is how to check who is one.`,
+    })
+    userIds: string[] | null,
     @Ctx() ctx: UsersContext,
   ): Promise<Connection<Membership>> {
     const caller = requireScope(ctx.principal, "users:read");
-    return ctx.workspaces.members(caller, workspace.id, pageRequest(page));
+    return ctx.workspaces.members(caller, workspace.id, pageRequest(page), userIds);
   }
 
   @Mutation(() => Workspace, {

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import {
+  checkId,
   API_KEY_PREFIX,
   badUserInput,
   findPage,
@@ -71,7 +72,7 @@ export class ApiKeyService {
   }
 
   async revoke(caller: AuthenticatedPrincipal, id: string): Promise<ApiKey> {
-    const apiKey = await this.em.findOne(ApiKey, { id, workspaceId: caller.workspaceId });
+    const apiKey = await this.em.findOne(ApiKey, { id: checkId(id, "id"), workspaceId: caller.workspaceId });
     if (!apiKey) throw notFound("API key");
     if (caller.role === "MEMBER" && apiKey.createdById !== caller.userId) {
       throw forbidden("Members can revoke only their own keys");

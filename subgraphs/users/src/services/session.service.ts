@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { badUserInput, forbidden, signAccessToken, unauthenticated, type Role } from "@mary/kit";
+import { checkId, badUserInput, forbidden, signAccessToken, unauthenticated, type Role } from "@mary/kit";
 import type { CryptoKey } from "jose";
 import { Membership } from "../entities/membership.entity.ts";
 import { RefreshToken } from "../entities/refresh-token.entity.ts";
@@ -113,7 +113,7 @@ export class SessionService {
 
   /** A new session for the same user acting in another of their workspaces. */
   async switchWorkspace(userId: string, workspaceId: string): Promise<Session> {
-    const membership = await this.chooseMembership(userId, workspaceId);
+    const membership = await this.chooseMembership(userId, checkId(workspaceId, "workspaceId"));
     const user = await this.em.findOneOrFail(User, { id: userId });
     const workspace = await this.em.findOneOrFail(Workspace, { id: membership.workspaceId });
     return this.issue(user, workspace, membership.role, randomUUID());

@@ -1,8 +1,11 @@
-import { LockMode, type EntityManager } from "@mikro-orm/postgresql";
+import { LockMode, type EntityManager, type FilterQuery } from "@mikro-orm/postgresql";
 import {
+  checkId,
   badUserInput,
   findPage,
   forbidden,
+  isUuid,
+  MAX_PAGE_SIZE,
   notFound,
   type AuthenticatedPrincipal,
   type Connection,
@@ -40,16 +43,25 @@ export class WorkspaceService {
     return this.em.find(Membership, where, { orderBy: { createdAt: "asc" } });
   }
 
-  /** Members of the caller's active workspace, oldest first. Other workspaces' members are never listed. */
+  /**
+   * Members of the caller's active workspace, oldest first, or only those of `userIds` who are
+   * members (ids that are not UUIDs match nobody). Other workspaces' members are never listed.
+   */
   async members(
     caller: AuthenticatedPrincipal,
     workspaceId: string,
     page: PageRequest,
+    userIds?: readonly string[] | null,
   ): Promise<Connection<Membership>> {
     if (workspaceId !== caller.workspaceId) {
       throw forbidden("Members are visible only in your active workspace; switch to it first");
     }
-    return findPage(this.em, Membership, { workspaceId }, page, { field: "createdAt", direction: "asc" });
+    const where: FilterQuery<Membership> = { workspaceId };
+    if (userIds != null) {
+      if (userIds.length > MAX_PAGE_SIZE) throw badUserInput(`Ask for at most ${MAX_PAGE_SIZE} userIds`, "userIds");
+      where.userId = { $in: userIds.filter(isUuid).map((id) => id.toLowerCase()) };
+    }
+    return findPage(this.em, Membership, where, page, { field: "createdAt", direction: "asc" });
   }
 
   async addMember(caller: AuthenticatedPrincipal, workspaceId: string, email: string, role: Role): Promise<Membership> {
@@ -66,7 +78,8 @@ export class WorkspaceService {
   }
 
   /** Removes a member; anyone may leave, managers may remove others, the last owner stays. */
-  async removeMember(caller: AuthenticatedPrincipal, workspaceId: string, userId: string): Promise<boolean> {
+  async removeMember(caller: AuthenticatedPrincipal, workspaceId: string, memberId: string): Promise<boolean> {
+    const userId = checkId(memberId, "userId");
     if (userId !== caller.userId) this.assertManages(caller, workspaceId);
     else if (workspaceId !== caller.workspaceId) throw forbidden("Switch to the workspace to leave it");
     // The workspace row is locked so that two owners removing each other at once cannot both

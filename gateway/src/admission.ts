@@ -1,0 +1,211 @@
+import type { IncomingHttpHeaders } from "node:http";
+import type { ApolloServerPlugin } from "@apollo/server";
+import { appError, ErrorCode, inputValueProblem, stringProblem, withoutSuggestions, type Principal } from "@mary/kit";
+import {
+  BREAK,
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  Kind,
+  parse,
+  specifiedRules,
+  validate,
+  visit,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from "graphql";
+import type { Authenticator } from "./auth/authenticator.ts";
+import type { OperationLimits } from "./config.ts";
+import type { ApiCallQuota } from "./limits/api-quota.ts";
+import { measureOperation, operationLimitErrors } from "./limits/operation-limits.ts";
+import type { RateLimiter, RateLimitState } from "./limits/rate-limit.ts";
+
+/** How a request says who sends it: HTTP headers (Authorization, or a Mary service's signed header), or a socket's credential. */
+export type Credential = { headers: IncomingHttpHeaders } | { authorization: string | undefined };
+
+/** An admitted caller: who it is, and its rate-limit budget after this request. */
+export interface Caller {
+  principal: Principal;
+  rate: RateLimitState;
+}
+
+/** A GraphQL request as a client sends it. */
+export interface OperationRequest {
+  query: string;
+  variables?: Record<string, unknown> | null;
+  operationName?: string | null;
+}
+
+/** An operation that passed every check, ready to plan. */
+export interface AdmittedOperation {
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  variables: Record<string, unknown>;
+}
+
+export interface AdmissionOptions {
+  /** The client-facing schema. */
+  schema: GraphQLSchema;
+  authenticator: Authenticator;
+  rateLimiter: RateLimiter;
+  apiCallQuota: ApiCallQuota;
+  limits: OperationLimits;
+}
+
+const requestError = (message: string, code: string, status = 400) =>
+  new GraphQLError(message, { extensions: { code, http: { status } } });
+
+/**
+ * The gateway's one admission path, which HTTP and WebSocket operations both take, in this
+ * order: credential → principal → rate limit and quota → parse limits → validation (without
+ * field suggestions) → operation resolution → input bounds → variable coercion → operation
+ * limits and cost. Only then is an operation planned and any subgraph called. Each check costs
+ * time linear in the request's size.
+ *
+ * HTTP keeps Apollo Server for the protocol (CSRF prevention, GET and POST, persisted queries),
+ * which parses and validates with the same rules and calls `checkOperation` through
+ * `admissionPlugin`; graphql-ws has no pipeline of its own and calls `admit`.
+ */
+export class Admission {
+  readonly validationRules = specifiedRules;
+
+  constructor(private readonly options: AdmissionOptions) {}
+
+  get limits(): OperationLimits {
+    return this.options.limits;
+  }
+
+  /** Who calls, and whether they may call now: a bad credential, an exhausted rate limit or quota throws. */
+  async admitCaller(credential: Credential, clientAddress: string): Promise<Caller> {
+    const { authenticator, rateLimiter, apiCallQuota } = this.options;
+    const principal =
+      "headers" in credential
+        ? await authenticator.authenticateRequest(credential.headers)
+        : await authenticator.authenticate(credential.authorization);
+    const rate = await rateLimiter.hit(principal, clientAddress);
+    await apiCallQuota.count(principal);
+    return { principal, rate };
+  }
+
+  /** The document, parsed within the token limit. */
+  parse(query: unknown): DocumentNode | readonly GraphQLError[] {
+    if (typeof query !== "string" || !query.trim()) {
+      return [requestError("The request has no `query` text", "BAD_REQUEST")];
+    }
+    try {
+      return parse(query, { maxTokens: this.options.limits.maxTokens });
+    } catch (error) {
+      return [requestError(withoutSuggestions((error as Error).message), "GRAPHQL_PARSE_FAILED")];
+    }
+  }
+
+  /** GraphQL's own validation rules, with no suggestion of hidden names in the messages. */
+  validate(document: DocumentNode): readonly GraphQLError[] {
+    return validate(this.options.schema, document, this.validationRules, { maxErrors: 20 }).map((error) =>
+      requestError(withoutSuggestions(error.message), "GRAPHQL_VALIDATION_FAILED"),
+    );
+  }
+
+  /**
+   * The checks that need the operation and its variables: which operation runs, argument values
+   * within the input bounds, variables coerced to their types, and the operation's limits and
+   * cost. `transport` says where it came from: subscriptions are served over WebSocket only.
+   */
+  checkOperation(
+    document: DocumentNode,
+    operationName: string | null | undefined,
+    rawVariables: Record<string, unknown> | null | undefined,
+    transport: "http" | "ws",
+  ): AdmittedOperation | readonly GraphQLError[] {
+    const { schema, limits } = this.options;
+    const operation = getOperationAST(document, operationName);
+    if (!operation) {
+      const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length;
+      const message =
+        operationName != null
+          ? `The document has no operation named "${operationName}"`
+          : operations > 1
+            ? "The document has several operations: say which to run with `operationName`"
+            : "The document has no operation to run";
+      return [requestError(message, "OPERATION_RESOLUTION_FAILURE")];
+    }
+    if (operation.operation === "subscription" && transport === "http") {
+      return [
+        requestError(
+          "Subscriptions are served over WebSocket: connect to this endpoint with the graphql-ws protocol",
+          "BAD_REQUEST",
+        ),
+      ];
+    }
+    const literalProblem = this.literalProblem(document);
+    if (literalProblem) return [appError(ErrorCode.BAD_USER_INPUT, literalProblem, { http: { status: 400 } })];
+    if (rawVariables != null && (typeof rawVariables !== "object" || Array.isArray(rawVariables))) {
+      return [appError(ErrorCode.BAD_USER_INPUT, "`variables` must be a JSON object", { http: { status: 400 } })];
+    }
+    const variableProblem = inputValueProblem(rawVariables ?? {}, limits.input, "variables");
+    if (variableProblem) return [appError(ErrorCode.BAD_USER_INPUT, variableProblem, { http: { status: 400 } })];
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {}, {
+      maxErrors: 10,
+    });
+    if (coerced.errors) {
+      return coerced.errors.map((error) =>
+        appError(ErrorCode.BAD_USER_INPUT, withoutSuggestions(error.message), { http: { status: 400 } }),
+      );
+    }
+    const errors = operationLimitErrors(measureOperation(schema, document, operation, coerced.coerced), limits);
+    if (errors.length) return errors;
+    return { document, operation, variables: coerced.coerced };
+  }
+
+  /** A caller's whole request, for a transport without Apollo's pipeline (graphql-ws). */
+  async admit(
+    request: OperationRequest,
+    credential: Credential,
+    clientAddress: string,
+    transport: "http" | "ws",
+  ): Promise<{ caller: Caller; admitted: AdmittedOperation } | readonly GraphQLError[]> {
+    let caller: Caller;
+    try {
+      caller = await this.admitCaller(credential, clientAddress);
+    } catch (error) {
+      if (error instanceof GraphQLError) return [error];
+      throw error;
+    }
+    const document = this.parse(request.query);
+    if (!("kind" in document)) return document;
+    const invalid = this.validate(document);
+    if (invalid.length) return invalid;
+    const admitted = this.checkOperation(document, request.operationName, request.variables, transport);
+    if (!("document" in admitted)) return admitted;
+    return { caller, admitted };
+  }
+
+  /** The first string literal of the document outside the input bounds (literal nesting is bounded by the token limit). */
+  private literalProblem(document: DocumentNode): string | null {
+    let problem: string | null = null;
+    visit(document, {
+      StringValue: (node) => {
+        const found = stringProblem(node.value, this.options.limits.input.maxStringLength);
+        if (!found) return;
+        problem = `A string argument ${found}`;
+        return BREAK;
+      },
+    });
+    return problem;
+  }
+}
+
+/** Apollo Server's part of the admission path: the checks that follow its own parsing and validation. */
+export function admissionPlugin(admission: Admission): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, request }) {
+          const admitted = admission.checkOperation(document, request.operationName, request.variables, "http");
+          if (!("document" in admitted)) throw admitted[0];
+        },
+      };
+    },
+  };
+}
