@@ -170,6 +170,13 @@ export function serveWebSockets(options: WebSocketOptions): {
     wss,
     settings.keepAliveMs,
   );
+  // A malformed frame (invalid UTF-8, a frame over maxPayload) makes ws emit "error" and close
+  // the socket with the protocol's code (1007, 1009) itself. graphql-ws would print that to the
+  // console as an internal error; it is the client's mistake, logged as such.
+  wss.on("connection", (socket) => {
+    socket.removeAllListeners("error");
+    socket.on("error", (error) => log.warn({ err: error }, "a WebSocket client sent a malformed frame"));
+  });
 
   return {
     stats: () => ({

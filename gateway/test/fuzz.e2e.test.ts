@@ -242,12 +242,59 @@ describe("fuzz", () => {
       (socket as ProtocolSocket | null)?.close();
     });
     console.log(
-      `fuzz ws: seed ${SEED}, slowest answer ${Math.round(slowest.ms)} ms (${slowest.label}), sockets closed ${closes.length} times (${closes.join(", ")})`,
+      `fuzz ws: seed ${SEED}, slowest answer ${Math.round(slowest.ms)} ms (${slowest.label}), sockets closed ${closes.length} times (codes ${[...new Set(closes)].join(", ")})`,
     );
     expect(failures).toEqual([]);
     expect(health.slow).toEqual([]);
     expect(health.checks).toBeGreaterThan(5);
   }, 600_000);
+
+  test("frames that break the graphql-ws protocol close only their own socket, with a protocol code", async () => {
+    const frames: { label: string; frame: string | Buffer; binary?: boolean; codes: number[] }[] = [
+      { label: "not JSON", frame: "{ not json", codes: [4400] },
+      { label: "an unknown message type", frame: JSON.stringify({ type: "gimme" }), codes: [4400] },
+      {
+        label: "subscribe without an id",
+        frame: JSON.stringify({ type: "subscribe", payload: { query: "{ __typename }" } }),
+        codes: [4400],
+      },
+      {
+        label: "a payload that is not an object",
+        frame: JSON.stringify({ id: "1", type: "subscribe", payload: "{ me { id } }" }),
+        codes: [4400],
+      },
+      {
+        label: "a second connection_init",
+        frame: JSON.stringify({ type: "connection_init", payload: {} }),
+        codes: [4429],
+      },
+      { label: "invalid UTF-8 in a text frame", frame: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), codes: [1007] },
+      { label: "a binary frame", frame: Buffer.from([0x00, 0x01, 0x02]), binary: true, codes: [4400, 1003] },
+      { label: "NUL bytes", frame: "\u0000\u0000", codes: [4400] },
+      { label: "a frame over WS_MAX_PAYLOAD_BYTES", frame: "x".repeat(1_100_000), codes: [1009] },
+    ];
+    for (const { label, frame, binary, codes } of frames) {
+      const socket = new WebSocket(wsUrl(platform.url), "graphql-transport-ws");
+      await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+      socket.send(
+        JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${account.accessToken}` } }),
+      );
+      await new Promise((resolve) => socket.once("message", resolve));
+      const closed = new Promise<number>((resolve) => socket.once("close", resolve));
+      // A raw frame with a bad UTF-8 payload is sent as text; everything else as the frame it is.
+      if (Buffer.isBuffer(frame) && !binary)
+        (socket as any)._sender.send(frame, { binary: false, fin: true, mask: true, compress: false });
+      else socket.send(frame, { binary: Boolean(binary) });
+      const code = await closed;
+      expect([label, codes.includes(code)]).toEqual([label, true]);
+    }
+    // The gateway still serves new sockets and HTTP.
+    const socket = await ProtocolSocket.open(wsUrl(platform.url), `Bearer ${account.accessToken}`);
+    const answer = await socket.subscribe({ query: "{ __typename }" });
+    expect(answer.results).toEqual([{ data: { __typename: "Query" } }]);
+    socket.close();
+    expect((await fetch(`${platform.gatewayOrigin}/healthz`)).status).toBe(200);
+  });
 });
 
 /**
