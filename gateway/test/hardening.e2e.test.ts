@@ -59,14 +59,22 @@ describe("limits are computed in time linear in the document", () => {
     await platform.gql(fragmentFanOut(40, "W"), {}, alice.accessToken);
 
     const health = fetch(`${platform.gatewayOrigin}/healthz`);
-    const started = performance.now();
     const refused = await platform.gql(document, {}, alice.accessToken);
-    const elapsed = performance.now() - started;
     expect(refused.status).toBe(400);
     expect(errorCode(refused)).toBe("GRAPHQL_VALIDATION_FAILED");
     expect(refused.errors?.map((error) => error.message).join(" ")).toMatch(/Operation cost \d+ exceeds/);
-    expect(elapsed).toBeLessThan(50);
     expect((await health).status).toBe(200);
+    // The fastest of three such documents (other names each time, so none is a cached one): one
+    // scheduler hiccup on a loaded machine is not the gateway's time, an exponential walk would be hours.
+    const times: number[] = [];
+    for (const name of ["X", "Y", "Z"]) {
+      const started = performance.now();
+      expect(errorCode(await platform.gql(fragmentFanOut(40, name), {}, alice.accessToken))).toBe(
+        "GRAPHQL_VALIDATION_FAILED",
+      );
+      times.push(performance.now() - started);
+    }
+    expect(Math.min(...times)).toBeLessThan(50);
 
     const client = wsClient(platform.url, alice.accessToken);
     try {
