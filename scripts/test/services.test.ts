@@ -3,6 +3,9 @@
 // Everything is namespaced by a random id and removed afterwards.
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { EntitySchema, MikroORM } from "@mikro-orm/postgresql";
@@ -19,7 +22,9 @@ const NEO4J_URL = process.env.NEO4J_URL ?? "bolt://127.0.0.1:7687";
 const STRIPE_API_BASE = process.env.STRIPE_API_BASE ?? "http://127.0.0.1:12111";
 
 const SERVICES = fileURLToPath(new URL("../services", import.meta.url));
-const services = (...args: string[]) => promisify(execFile)("bash", [SERVICES, ...args], { timeout: 120_000 });
+const servicesWith = (env: Record<string, string>, ...args: string[]) =>
+  promisify(execFile)("bash", [SERVICES, ...args], { timeout: 120_000, env: { ...process.env, ...env } });
+const services = (...args: string[]) => servicesWith({}, ...args);
 
 const run = randomUUID().replaceAll("-", "").slice(0, 12);
 
@@ -181,6 +186,19 @@ describe("data services", () => {
     const up = await services("up");
     expect(up.stdout).not.toMatch(/starting|install|go build|mvn/);
     expect((await services("status")).stdout).toBe(before.stdout); // same pids: nothing was restarted
+  });
+
+  test("a second set with its own SERVICES_DATA_DIR refuses a port the usual set serves instead of sharing it", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "mary-services-test-"));
+    try {
+      await expect(servicesWith({ SERVICES_DATA_DIR: dataDir }, "up", "redis")).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining(`redis: port 127.0.0.1:6379 is taken by a process not started from ${dataDir}`),
+      });
+      expect((await services("status", "redis")).stdout).toMatch(/redis +127\.0\.0\.1:6379 +up/);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   test("scripts/services refuses unknown services and commands with a clear message", async () => {

@@ -35,7 +35,7 @@ export async function startBilling(
     log,
     onQuery: options.onQuery,
   });
-  const redis = createRedis(config.REDIS_URL);
+  const redis = createRedis(config.REDIS_URL, log);
   const stripe = createStripe(config);
   const planCache = new PlanCache(redis, log);
   const urls = { successUrl: config.CHECKOUT_SUCCESS_URL, cancelUrl: config.CHECKOUT_CANCEL_URL };

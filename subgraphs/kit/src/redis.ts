@@ -1,10 +1,24 @@
 import { createHash, randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { rateLimited } from "./errors.ts";
+import type { Logger } from "./logger.ts";
 
-/** A Redis client that fails commands fast instead of queueing them forever while disconnected. */
-export function createRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+/**
+ * A Redis client that fails commands fast instead of queueing them forever while disconnected:
+ * a command waits for at most two reconnection attempts, made at most a second apart (ioredis 6's
+ * own backoff grows to 5 s, so a command would wait ~10 s and a restarted Redis be found late).
+ * It reconnects by itself; with a logger, each failed attempt is a log line instead of ioredis's
+ * "Unhandled error event" stack trace on stderr.
+ */
+export function createRedis(url: string, log?: Logger): Redis {
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: 2,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
+    enableOfflineQueue: true,
+    lazyConnect: false,
+  });
+  if (log) redis.on("error", (error: Error) => log.warn({ err: error }, "redis connection failed; reconnecting"));
+  return redis;
 }
 
 /** API keys are long random strings, so SHA-256 is enough to store and look them up by. */

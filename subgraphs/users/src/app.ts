@@ -40,7 +40,7 @@ export async function startUsers(
     log,
     onQuery: options.onQuery,
   });
-  const redis = createRedis(config.REDIS_URL);
+  const redis = createRedis(config.REDIS_URL, log);
   const throttle = new LoginThrottle(redis, config.LOGIN_MAX_FAILURES, config.LOGIN_FAILURE_WINDOW_SECONDS);
   const revocations = new RevocationService(redis, config.ACCESS_TOKEN_TTL_SECONDS);
   const sessionSettings = {
