@@ -1,6 +1,14 @@
 import type { IncomingHttpHeaders } from "node:http";
-import type { ApolloServerPlugin } from "@apollo/server";
-import { appError, ErrorCode, inputValueProblem, stringProblem, withoutSuggestions, type Principal } from "@mary/kit";
+import { HeaderMap, type ApolloServerPlugin } from "@apollo/server";
+import {
+  appError,
+  ErrorCode,
+  inputValueProblem,
+  stringProblem,
+  withoutSuggestions,
+  type Logger,
+  type Principal,
+} from "@mary/kit";
 import {
   BREAK,
   getOperationAST,
@@ -51,6 +59,7 @@ export interface AdmissionOptions {
   rateLimiter: RateLimiter;
   apiCallQuota: ApiCallQuota;
   limits: OperationLimits;
+  log: Logger;
 }
 
 const requestError = (message: string, code: string, status = 400) =>
@@ -76,16 +85,29 @@ export class Admission {
     return this.options.limits;
   }
 
-  /** Who calls, and whether they may call now: a bad credential, an exhausted rate limit or quota throws. */
+  /**
+   * Who calls, and whether they may call now: a bad credential, an exhausted rate limit or quota
+   * throws its own error. When what the check needs cannot answer (Redis for revocations, plans
+   * and counts; users for API keys), the request is refused with 503 SERVICE_UNAVAILABLE rather
+   * than let through unchecked.
+   */
   async admitCaller(credential: Credential, clientAddress: string): Promise<Caller> {
     const { authenticator, rateLimiter, apiCallQuota } = this.options;
-    const principal =
-      "headers" in credential
-        ? await authenticator.authenticateRequest(credential.headers)
-        : await authenticator.authenticate(credential.authorization);
-    const rate = await rateLimiter.hit(principal, clientAddress);
-    await apiCallQuota.count(principal);
-    return { principal, rate };
+    try {
+      const principal =
+        "headers" in credential
+          ? await authenticator.authenticateRequest(credential.headers)
+          : await authenticator.authenticate(credential.authorization);
+      const rate = await rateLimiter.hit(principal, clientAddress);
+      await apiCallQuota.count(principal);
+      return { principal, rate };
+    } catch (error) {
+      if (error instanceof GraphQLError) throw error;
+      this.options.log.warn({ err: error }, "the caller could not be checked");
+      throw appError(ErrorCode.SERVICE_UNAVAILABLE, "The gateway cannot check this request right now; try again", {
+        http: { status: 503, headers: new HeaderMap([["retry-after", "1"]]) },
+      });
+    }
   }
 
   /** The document, parsed within the token limit. */

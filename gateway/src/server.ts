@@ -135,7 +135,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const usersUrl = urlOf("users", "API keys");
   const billingUrl = urlOf("billing", "plans and Stripe webhooks");
 
-  const redis = createRedis(config.REDIS_URL);
+  const redis = createRedis(config.REDIS_URL, log);
   const authenticator = new Authenticator({
     verifyingKey: await importVerifyingKey(
       readPem(config.JWT_PUBLIC_KEY, config.JWT_PUBLIC_KEY_FILE, "JWT_PUBLIC_KEY_FILE"),
@@ -153,6 +153,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     rateLimiter: new RateLimiter(redis, settings.rateLimit),
     apiCallQuota: new ApiCallQuota(redis),
     limits: settings.operationLimits,
+    log,
   });
   const production = config.NODE_ENV === "production";
   const apollo = new ApolloServer<GatewayContext>({

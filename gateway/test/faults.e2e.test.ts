@@ -385,6 +385,11 @@ describe("a data server restarted under the running platform is used again", () 
       const during = await platform.gql(READ_ALL, {}, account.accessToken);
       expect(during.data ?? null).toBeNull();
       expect(during.errors?.length).toBeGreaterThan(0);
+      // Every failure says "retry": SERVICE_UNAVAILABLE, with 503 when the gateway's own check could not run.
+      expect(during.errors?.map((error) => error.extensions?.code)).toEqual(
+        during.errors?.map(() => "SERVICE_UNAVAILABLE"),
+      );
+      if (service === "redis") expect(during.status).toBe(503);
       expect(JSON.stringify(during.errors)).not.toMatch(/127\.0\.0\.1|ECONN|redis|postgres|mongo|ferret/i);
       expect((await fetch(`${platform.gatewayOrigin}/healthz`)).status).toBe(200);
 

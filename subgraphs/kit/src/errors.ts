@@ -71,9 +71,55 @@ export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedErr
   return { message: "Internal server error", path: formatted.path, extensions: { code: ErrorCode.INTERNAL } };
 }
 
+/** Connection failures of Node, PostgreSQL (SQLSTATE class 08 and 57P0x), MongoDB's driver and ioredis. */
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "57P01",
+  "57P02",
+  "57P03",
+]);
+const UNAVAILABLE_NAMES = new Set([
+  "MongoNetworkError",
+  "MongoNetworkTimeoutError",
+  "MongoServerSelectionError",
+  "MongoNotConnectedError",
+  "MongoTopologyClosedError",
+  "MaxRetriesPerRequestError",
+]);
+const UNAVAILABLE_MESSAGES =
+  /^(Connection is closed|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error)/;
+
+/**
+ * True when the error (or one it wraps) is a datastore or service that could not be reached:
+ * nothing the caller did wrong, and worth a retry.
+ */
+export function isUnavailable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let current = error;
+  while (current && typeof current === "object" && !seen.has(current)) {
+    seen.add(current);
+    const { code, name, message } = current as { code?: unknown; name?: unknown; message?: unknown };
+    if (typeof code === "string" && (UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+    if (typeof name === "string" && UNAVAILABLE_NAMES.has(name)) return true;
+    if (typeof message === "string" && UNAVAILABLE_MESSAGES.test(message)) return true;
+    current =
+      (current as { originalError?: unknown; cause?: unknown }).originalError ?? (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** The answer for a request that failed because a datastore or service is down: retry. */
+export const serviceUnavailable = (message = "A service Mary depends on is unavailable right now; try again") =>
+  appError(ErrorCode.SERVICE_UNAVAILABLE, message);
+
 /**
  * The one way Mary's servers format an error for a client: masked (see maskError), and logged
- * with its cause when it became INTERNAL, since the client sees nothing of it.
+ * with its cause when it became INTERNAL, since the client sees nothing of it. A datastore that
+ * cannot be reached is SERVICE_UNAVAILABLE rather than INTERNAL: the caller may retry.
  */
 export function clientErrorFormatter(log: Logger, what: string) {
   return (
@@ -81,7 +127,16 @@ export function clientErrorFormatter(log: Logger, what: string) {
     error?: unknown,
   ): GraphQLFormattedError & { extensions: { code: string } } => {
     const masked = maskError(formatted);
-    if (masked.extensions.code === ErrorCode.INTERNAL) log.error({ err: error ?? formatted }, what);
+    if (masked.extensions.code !== ErrorCode.INTERNAL) return masked;
+    if (isUnavailable(error)) {
+      log.warn({ err: error }, `${what}: a datastore is unavailable`);
+      return {
+        message: serviceUnavailable().message,
+        path: formatted.path,
+        extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
+      };
+    }
+    log.error({ err: error ?? formatted }, what);
     return masked;
   };
 }

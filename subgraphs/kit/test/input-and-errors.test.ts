@@ -1,6 +1,6 @@
 import { parse } from "graphql";
 import { describe, expect, test } from "vitest";
-import { ErrorCode, withoutSuggestions } from "../src/errors.ts";
+import { ErrorCode, isUnavailable, withoutSuggestions } from "../src/errors.ts";
 import { inputValueProblem, stringProblem } from "../src/input-bounds.ts";
 import { boundedJSONObject } from "../src/json-scalar.ts";
 
@@ -68,5 +68,27 @@ describe("withoutSuggestions", () => {
         'Value "WONN" does not exist in "DealStage" enum. Did you mean the enum value "WON" or "LOST"?',
       ),
     ).toBe('Value "WONN" does not exist in "DealStage" enum.');
+  });
+});
+
+describe("isUnavailable", () => {
+  test("connection failures of Node, PostgreSQL, MongoDB and ioredis, also when wrapped", () => {
+    expect(
+      isUnavailable(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" })),
+    ).toBe(true);
+    expect(
+      isUnavailable(Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" })),
+    ).toBe(true);
+    expect(isUnavailable(Object.assign(new Error("x"), { name: "MongoServerSelectionError" }))).toBe(true);
+    expect(
+      isUnavailable(new Error("resolver failed", { cause: Object.assign(new Error("y"), { code: "08006" }) })),
+    ).toBe(true);
+    expect(isUnavailable({ message: "wrapped", originalError: new Error("Connection is closed.") })).toBe(true);
+  });
+
+  test("anything else is not", () => {
+    expect(isUnavailable(new Error("Cannot read properties of undefined"))).toBe(false);
+    expect(isUnavailable(Object.assign(new Error("duplicate key"), { code: "23505" }))).toBe(false);
+    expect(isUnavailable(null)).toBe(false);
   });
 });
