@@ -7,6 +7,7 @@ import {
   Kind,
   valueFromASTUntyped,
   type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLNamedType,
   type GraphQLSchema,
@@ -66,7 +67,7 @@ export function measureOperation(
     return measure;
   };
 
-  const pageSize = (selection: { arguments?: readonly { name: { value: string }; value: any }[] }) => {
+  const pageSize = (selection: FieldNode) => {
     const argument = selection.arguments?.find((arg) => arg.name.value === "first");
     const value = argument ? valueFromASTUntyped(argument.value, variables) : undefined;
     return typeof value === "number" && value > 0 ? value : DEFAULT_PAGE_SIZE;

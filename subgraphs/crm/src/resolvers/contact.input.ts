@@ -19,7 +19,10 @@ export class CreateContactInput {
   @Field(() => ID, { nullable: true, description: "The company the contact works at, in this workspace." })
   companyId?: string | null;
 
-  @Field(() => ID, { nullable: true, description: "The user who owns the contact; the caller when omitted." })
+  @Field(() => ID, {
+    nullable: true,
+    description: "The member of this workspace who owns the contact; the caller when omitted.",
+  })
   ownerId?: string | null;
 
   @Field(() => [String], { nullable: true, description: "Up to 20 tags of 1 to 40 characters; stored lower-cased." })
@@ -46,7 +49,10 @@ export class UpdateContactInput {
   @Field(() => ID, { nullable: true, description: "The company the contact works at; null for none." })
   companyId?: string | null;
 
-  @Field(() => ID, { nullable: true, description: "The user who owns the contact; null for nobody." })
+  @Field(() => ID, {
+    nullable: true,
+    description: "The member of this workspace who owns the contact; null for nobody.",
+  })
   ownerId?: string | null;
 
   @Field(() => [String], { nullable: true, description: "Replaces the tags (up to 20)." })
