@@ -1,14 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { HeaderMap, type ApolloServerPlugin } from "@apollo/server";
-import {
-  appError,
-  ErrorCode,
-  inputValueProblem,
-  stringProblem,
-  withoutSuggestions,
-  type Logger,
-  type Principal,
-} from "@mary/kit";
+import { appError, ErrorCode, inputValueProblem, stringProblem, type Logger, type Principal } from "@mary/kit";
 import {
   BREAK,
   getOperationAST,
@@ -49,7 +41,6 @@ export interface OperationRequest {
 export interface AdmittedOperation {
   document: DocumentNode;
   operation: OperationDefinitionNode;
-  variables: Record<string, unknown>;
 }
 
 export interface AdmissionOptions {
@@ -67,23 +58,17 @@ const requestError = (message: string, code: string, status = 400) =>
 
 /**
  * The gateway's one admission path, which HTTP and WebSocket operations both take, in this
- * order: credential → principal → rate limit and quota → parse limits → validation (without
- * field suggestions) → operation resolution → input bounds → variable coercion → operation
+ * order: credential → principal → rate limit and quota → parse limits → validation → operation resolution → input bounds → variable coercion → operation
  * limits and cost. Only then is an operation planned and any subgraph called. Each check costs
- * time linear in the request's size.
+ * time linear in the request's size. Messages leave through the kit's error formatter, which
+ * strips field suggestions from every one of them.
  *
  * HTTP keeps Apollo Server for the protocol (CSRF prevention, GET and POST, persisted queries),
  * which parses and validates with the same rules and calls `checkOperation` through
  * `admissionPlugin`; graphql-ws has no pipeline of its own and calls `admit`.
  */
 export class Admission {
-  readonly validationRules = specifiedRules;
-
   constructor(private readonly options: AdmissionOptions) {}
-
-  get limits(): OperationLimits {
-    return this.options.limits;
-  }
 
   /**
    * Who calls, and whether they may call now: a bad credential, an exhausted rate limit or quota
@@ -118,14 +103,14 @@ export class Admission {
     try {
       return parse(query, { maxTokens: this.options.limits.maxTokens });
     } catch (error) {
-      return [requestError(withoutSuggestions((error as Error).message), "GRAPHQL_PARSE_FAILED")];
+      return [requestError((error as Error).message, "GRAPHQL_PARSE_FAILED")];
     }
   }
 
-  /** GraphQL's own validation rules, with no suggestion of hidden names in the messages. */
+  /** GraphQL's own validation rules, the same Apollo Server applies to HTTP requests. */
   validate(document: DocumentNode): readonly GraphQLError[] {
-    return validate(this.options.schema, document, this.validationRules, { maxErrors: 20 }).map((error) =>
-      requestError(withoutSuggestions(error.message), "GRAPHQL_VALIDATION_FAILED"),
+    return validate(this.options.schema, document, specifiedRules, { maxErrors: 20 }).map((error) =>
+      requestError(error.message, "GRAPHQL_VALIDATION_FAILED"),
     );
   }
 
@@ -172,12 +157,12 @@ export class Admission {
     });
     if (coerced.errors) {
       return coerced.errors.map((error) =>
-        appError(ErrorCode.BAD_USER_INPUT, withoutSuggestions(error.message), { http: { status: 400 } }),
+        appError(ErrorCode.BAD_USER_INPUT, error.message, { http: { status: 400 } }),
       );
     }
     const errors = operationLimitErrors(measureOperation(schema, document, operation, coerced.coerced), limits);
     if (errors.length) return errors;
-    return { document, operation, variables: coerced.coerced };
+    return { document, operation };
   }
 
   /** A caller's whole request, for a transport without Apollo's pipeline (graphql-ws). */

@@ -1,10 +1,10 @@
 import {
-  appError,
   badUserInput,
   ErrorCode,
   GatewayError,
   MAX_PAGE_SIZE,
   rateLimited,
+  serviceUnavailable,
   type AuthenticatedPrincipal,
   type GatewayClient,
   type Logger,
@@ -75,6 +75,6 @@ export class MemberService {
       return rateLimited(`Too many requests to check the owner; retry in ${retryAfter} s`, retryAfter);
     }
     this.log.error({ err: error }, "the workspace's members could not be checked through the gateway");
-    return appError(ErrorCode.SERVICE_UNAVAILABLE, "The workspace's members cannot be checked right now; try again");
+    return serviceUnavailable("The workspace's members cannot be checked right now; try again");
   }
 }
