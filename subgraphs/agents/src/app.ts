@@ -5,16 +5,21 @@ import { LocalProvider } from "./providers/local.provider.ts";
 import { OpenAIProvider } from "./providers/openai.provider.ts";
 import { buildAgentsSchema } from "./schema.ts";
 import { AgentService } from "./services/agent.service.ts";
-import { RunEventBus } from "./services/run-event-bus.ts";
+import { IdempotencyKeys } from "./services/idempotency.ts";
 import { RunExecutor } from "./services/run-executor.ts";
+import { RunLog } from "./services/run-log.ts";
 import { CANCEL_CHANNEL, RunService } from "./services/run.service.ts";
 import { openStore, type AgentStore } from "./store.ts";
 import { ToolGateway } from "./tools/tool-gateway.ts";
 
 export interface AgentsApp extends RunningServer {
   store: AgentStore;
-  /** Run channels this process listens to on Redis (zero once every subscriber has left). */
+  /** Runs this process follows on Redis (zero once every subscriber has left). */
   listenedRuns: () => number;
+  /** Replays of stored events in progress (zero once their subscribers have left). */
+  replaysInProgress: () => number;
+  /** This process's worker id, as the runs it executes name it. */
+  workerId: string;
 }
 
 /** How often this process looks for runs whose worker died. */
@@ -27,7 +32,8 @@ export async function startAgents(config: AgentsConfig): Promise<AgentsApp> {
   const publisher = createRedis(config.REDIS_URL, log);
   // A subscribed Redis connection can do nothing else, hence its own.
   const subscriber = createRedis(config.REDIS_URL, log);
-  const bus = new RunEventBus(store, publisher, subscriber);
+  const runLog = new RunLog(store, publisher);
+  const idempotency = new IdempotencyKeys(store);
   const openAI = config.OPENAI_API_KEY
     ? new OpenAIProvider({
         apiKey: config.OPENAI_API_KEY,
@@ -37,21 +43,23 @@ export async function startAgents(config: AgentsConfig): Promise<AgentsApp> {
     : undefined;
   const executor = new RunExecutor({
     store,
-    bus,
+    log: runLog,
+    redis: publisher,
     providers: { LOCAL: new LocalProvider(config.LOCAL_TOKEN_INTERVAL_MS), ...(openAI ? { OPENAI: openAI } : {}) },
     gateway: new ToolGateway(
       new GatewayClient(config.GATEWAY_URL, config.INTERNAL_SIGNING_SECRET, config.TOOL_TIMEOUT_MS),
     ),
-    log,
+    logger: log,
     concurrency: config.RUN_CONCURRENCY,
     maxToolRounds: config.MAX_TOOL_ROUNDS,
   });
-  const agents = new AgentService(store, publisher, {
+  await executor.start();
+  const agents = new AgentService(store, publisher, idempotency, {
     provider: openAI ? "OPENAI" : "LOCAL",
     openAIConfigured: !!openAI,
     openAIModel: config.OPENAI_MODEL,
   });
-  const runs = new RunService(store, agents, bus, executor, publisher, log);
+  const runs = new RunService(store, agents, runLog, executor, publisher, idempotency, log);
 
   subscriber.on("message", (channel: string, runId: string) => {
     if (channel === CANCEL_CHANNEL) executor.cancel(runId);
@@ -85,7 +93,9 @@ export async function startAgents(config: AgentsConfig): Promise<AgentsApp> {
   return {
     ...server,
     store,
-    listenedRuns: () => bus.channelCount,
+    listenedRuns: () => runLog.followedRuns,
+    replaysInProgress: () => runLog.replaysInProgress,
+    workerId: executor.workerId,
     close: async () => {
       clearInterval(sweeper);
       await server.close();

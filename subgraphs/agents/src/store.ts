@@ -1,15 +1,32 @@
 import { MongoClient, type Collection, type Db } from "mongodb";
 import type { Agent } from "./types/agent.type.ts";
-import type { RunEventDocument } from "./types/event.type.ts";
+import type { RunEventPage } from "./types/event.type.ts";
 import type { AgentRun } from "./types/run.type.ts";
 
-/** The agents subgraph's MongoDB collections. Only features FerretDB also has are used (no transactions). */
+/** A create mutation's idempotency key: the first request's result, returned to its retries. */
+export interface IdempotencyRecord {
+  /** `<workspace>:<operation>:<sha256 of the key>`. */
+  _id: string;
+  /** The id the first request created (its entity may still be being written). */
+  resultId: string;
+  /** What the first request asked, so a key reused for something else is refused. */
+  fingerprint: string;
+  createdAt: Date;
+}
+
+/**
+ * The agents subgraph's MongoDB collections. Only features FerretDB also has are used (no
+ * transactions), and the hot paths look documents up by `_id` alone, the one query FerretDB on
+ * SQLite answers without scanning the collection.
+ */
 export interface AgentStore {
   client: MongoClient;
   db: Db;
   agents: Collection<Agent>;
   runs: Collection<AgentRun>;
-  events: Collection<RunEventDocument>;
+  /** Finished runs' events, a page of ARCHIVE_PAGE_SIZE per document (live ones are in Redis). */
+  eventPages: Collection<RunEventPage>;
+  idempotencyKeys: Collection<IdempotencyRecord>;
   close: () => Promise<void>;
 }
 
@@ -28,15 +45,15 @@ export async function openStore(url: string): Promise<AgentStore> {
     db,
     agents: db.collection<Agent>("agents"),
     runs: db.collection<AgentRun>("agent_runs"),
-    events: db.collection<RunEventDocument>("agent_run_events"),
+    eventPages: db.collection<RunEventPage>("agent_run_event_pages"),
+    idempotencyKeys: db.collection<IdempotencyRecord>("agent_idempotency_keys"),
     close: () => client.close(),
   };
   await Promise.all([
     store.agents.createIndex({ workspaceId: 1, createdAt: -1, _id: -1 }),
     store.runs.createIndex({ workspaceId: 1, agentId: 1, createdAt: -1, _id: -1 }),
     store.runs.createIndex({ status: 1, heartbeatAt: 1 }),
-    // The stream's order; unique, so a sequence number can never be written twice.
-    store.events.createIndex({ runId: 1, seq: 1 }, { unique: true }),
+    store.idempotencyKeys.createIndex({ createdAt: 1 }),
   ]);
   return store;
 }

@@ -393,7 +393,7 @@ describe("tenant isolation", () => {
     expect((await h.ok<{ agent: AgentView }>(AGENT, { id: agent.id }, owner)).agent).toEqual(agent);
     const finished = await $.finished(owner, run.id);
     expect(finished).toMatchObject({ status: "SUCCEEDED", output: input });
-    expect((await h.app.store.runs.findOne({ _id: run.id }))?.cancelRequestedAt).toBeNull();
+    expect(await h.redis.exists(`agents:run:${run.id}:cancel`)).toBe(0);
     expect(await h.app.store.runs.countDocuments({ workspaceId: stranger.workspaceId })).toBe(0);
     expect(await h.app.store.runs.countDocuments({ agentId: agent.id })).toBe(1);
     expect(await storedAgents(stranger.workspaceId)).toBe(0);

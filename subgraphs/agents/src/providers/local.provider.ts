@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ChatMessage, ModelChunk, ModelProvider, ModelRequest } from "./provider.ts";
 
@@ -12,7 +13,7 @@ const textOf = (message: ChatMessage | undefined): string =>
 /**
  * Mary's built-in model, for working offline and for tests: `local-echo` answers with the
  * words of the last user message, one token per word (with its trailing space), at a steady
- * pace. The same input always streams the same tokens. It calls no tools.
+ * pace (LOCAL_TOKEN_INTERVAL_MS apart on average). The same input always streams the same tokens. It calls no tools.
  */
 export class LocalProvider implements ModelProvider {
   constructor(private readonly tokenIntervalMs: number) {}
@@ -20,8 +21,13 @@ export class LocalProvider implements ModelProvider {
   async *stream(request: ModelRequest): AsyncIterable<ModelChunk> {
     const input = textOf(request.messages.findLast((message) => message.role === "user"));
     const tokens = input.match(/\S+\s*/g) ?? [];
-    for (const text of tokens) {
-      if (this.tokenIntervalMs > 0) await sleep(this.tokenIntervalMs, undefined, { signal: request.signal });
+    // Paced by deadline, not by sleeping the interval after each token: timers fire late (never
+    // under a millisecond), and a late one is made up by the tokens that are due, so 1 ms gives
+    // 1,000 tokens a second.
+    const started = performance.now();
+    for (const [index, text] of tokens.entries()) {
+      const wait = started + (index + 1) * this.tokenIntervalMs - performance.now();
+      if (this.tokenIntervalMs > 0 && wait >= 1) await sleep(wait, undefined, { signal: request.signal });
       request.signal.throwIfAborted();
       yield { kind: "token", text };
     }

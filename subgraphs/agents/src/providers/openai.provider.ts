@@ -1,5 +1,5 @@
 import OpenAI from "openai";
-import type { ModelChunk, ModelProvider, ModelRequest } from "./provider.ts";
+import { ProviderError, type ModelChunk, type ModelProvider, type ModelRequest } from "./provider.ts";
 
 /**
  * Any OpenAI-compatible chat completions API, streamed, with function calling. Tool calls
@@ -13,6 +13,17 @@ export class OpenAIProvider implements ModelProvider {
   }
 
   async *stream(request: ModelRequest): AsyncIterable<ModelChunk> {
+    try {
+      yield* this.chunks(request);
+    } catch (error) {
+      if (request.signal.aborted) throw error;
+      // The SDK's message is the provider's answer (status and reason), which the run's owner may read.
+      const message = error instanceof Error ? error.message : String(error);
+      throw new ProviderError(`The model provider failed: ${message}`.slice(0, 500));
+    }
+  }
+
+  private async *chunks(request: ModelRequest): AsyncIterable<ModelChunk> {
     const stream = await this.client.chat.completions.create(
       {
         model: request.model,

@@ -28,3 +28,6 @@ export interface ModelRequest {
 export interface ModelProvider {
   stream(request: ModelRequest): AsyncIterable<ModelChunk>;
 }
+
+/** A failure of the model or its provider, or a limit of the run: its message is meant for the run's owner. */
+export class ProviderError extends Error {}

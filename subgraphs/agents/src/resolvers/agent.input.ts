@@ -24,6 +24,14 @@ export class CreateAgentInput {
 
   @Field(() => [AgentToolEnum], { nullable: true, description: "The tools it may call; none when omitted." })
   tools?: AgentTool[] | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Any string of 1 to 255 characters that is unique to this request (a UUID): a retry with the same key and " +
+      "the same input returns the first request's result instead of creating another. Kept for 24 hours.",
+  })
+  idempotencyKey?: string | null;
 }
 
 @InputType({ description: "Changes to an agent: only the fields given change." })
@@ -54,4 +62,12 @@ export class StartAgentRunInput {
 
   @Field(() => String, { description: "What to ask the agent, 1 to 100,000 characters." })
   input!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Any string of 1 to 255 characters that is unique to this request (a UUID): a retry with the same key and " +
+      "the same input returns the first request's result instead of creating another. Kept for 24 hours.",
+  })
+  idempotencyKey?: string | null;
 }

@@ -26,9 +26,13 @@ export class EventResolver {
     return toRunEvent(event);
   }
 
-  @FieldResolver(() => AgentRun, { description: "The run, as it is when the event is delivered." })
+  @FieldResolver(() => AgentRun, {
+    description:
+      "The run as it is when the event is delivered: read afresh on STATUS and ERROR events, at most 250 ms old on others.",
+  })
   async run(@Root() event: AgentRunEvent, @Ctx() ctx: AgentsContext): Promise<AgentRun> {
     requireScope(ctx.principal, "agents:read");
+    if (event.type === "STATUS" || event.type === "ERROR") ctx.loaders.run.clear(event.runId);
     const run = await ctx.loaders.run.load(event.runId);
     if (!run) throw notFound("Agent run");
     return run;

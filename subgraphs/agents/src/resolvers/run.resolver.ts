@@ -25,7 +25,12 @@ export class RunResolver {
     input: StartAgentRunInput,
     @Ctx() ctx: AgentsContext,
   ) {
-    return ctx.runs.start(requireScope(ctx.principal, "agents:write"), input.agentId, input.input);
+    return ctx.runs.start(
+      requireScope(ctx.principal, "agents:write"),
+      input.agentId,
+      input.input,
+      input.idempotencyKey,
+    );
   }
 
   @Mutation(() => AgentRun, {

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import {
   badUserInput,
   notFound,
@@ -14,6 +13,7 @@ import {
 import { LOCAL_MODELS } from "../providers/local.provider.ts";
 import type { AgentStore } from "../store.ts";
 import { AGENT_TOOLS, type Agent, type AgentProvider, type AgentTool } from "../types/agent.type.ts";
+import type { IdempotencyKeys } from "./idempotency.ts";
 import { timeKeysetFilter, toTimeConnection } from "./paging.ts";
 
 export interface AgentInput {
@@ -22,6 +22,7 @@ export interface AgentInput {
   provider?: AgentProvider | null;
   model?: string | null;
   tools?: AgentTool[] | null;
+  idempotencyKey?: string | null;
 }
 
 export interface AgentDefaults {
@@ -38,6 +39,7 @@ export class AgentService {
   constructor(
     private readonly store: AgentStore,
     private readonly redis: Redis,
+    private readonly idempotency: IdempotencyKeys,
     private readonly defaults: AgentDefaults,
   ) {}
 
@@ -47,11 +49,12 @@ export class AgentService {
     return agent;
   }
 
-  /** Agents by id in the caller's workspace, in the order asked; null for others' and missing ones. */
+  /**
+   * Agents by id in the caller's workspace, in the order asked; null for others' and missing ones.
+   * One look-up by `_id` each: FerretDB scans the collection for `$in`, not for a single `_id`.
+   */
   async many(workspaceId: string, ids: readonly string[]): Promise<(Agent | null)[]> {
-    const found = await this.store.agents.find({ _id: { $in: [...ids] }, workspaceId }).toArray();
-    const byId = new Map(found.map((agent) => [agent._id, agent]));
-    return ids.map((id) => byId.get(id) ?? null);
+    return Promise.all(ids.map((_id) => this.store.agents.findOne({ _id, workspaceId })));
   }
 
   list(caller: AuthenticatedPrincipal, page: PageRequest): Promise<Connection<Agent>> {
@@ -69,28 +72,41 @@ export class AgentService {
     return this.store.agents.countDocuments({ workspaceId });
   }
 
+  /** Creates an agent within the plan's limit; with an idempotency key, a retry returns the first one. */
   async create(caller: AuthenticatedPrincipal, input: AgentInput): Promise<Agent> {
     const provider = input.provider ?? this.defaults.provider;
-    const now = new Date();
-    const agent: Agent = {
-      _id: randomUUID(),
-      workspaceId: caller.workspaceId,
-      createdById: caller.userId,
+    const fields = {
       name: requiredText(input.name, "name", 100),
       instructions: optionalText(input.instructions, "instructions", MAX_INSTRUCTIONS) ?? "",
       provider,
       model: this.checkModel(provider, input.model),
       tools: checkTools(input.tools ?? []),
-      createdAt: now,
-      updatedAt: now,
     };
-    // FerretDB has no transactions and its updates are not atomic, so the count and the insert
-    // run under a per-workspace lock: concurrent creates cannot pass the limit together.
-    await withRedisLock(this.redis, `agents:create-lock:${caller.workspaceId}`, async () => {
-      requireWithinPlan(caller, "agents", await this.count(caller.workspaceId));
-      await this.store.agents.insertOne(agent);
-    });
-    return agent;
+    return this.idempotency.once(
+      caller,
+      "createAgent",
+      input.idempotencyKey,
+      fields,
+      async (id) => {
+        const now = new Date();
+        const agent: Agent = {
+          _id: id,
+          workspaceId: caller.workspaceId,
+          createdById: caller.userId,
+          ...fields,
+          createdAt: now,
+          updatedAt: now,
+        };
+        // FerretDB has no transactions and its updates are not atomic, so the count and the insert
+        // run under a per-workspace lock: concurrent creates cannot pass the limit together.
+        await withRedisLock(this.redis, `agents:create-lock:${caller.workspaceId}`, async () => {
+          requireWithinPlan(caller, "agents", await this.count(caller.workspaceId));
+          await this.store.agents.insertOne(agent);
+        });
+        return agent;
+      },
+      (id) => this.store.agents.findOne({ _id: id, workspaceId: caller.workspaceId }),
+    );
   }
 
   async update(caller: AuthenticatedPrincipal, id: string, input: AgentInput): Promise<Agent> {

@@ -1,12 +1,13 @@
-import type { AuthenticatedPrincipal, Logger } from "@mary/kit";
-import type { ChatMessage, ModelProvider } from "../providers/provider.ts";
+import { randomUUID } from "node:crypto";
+import type { AuthenticatedPrincipal, Logger, Redis } from "@mary/kit";
+import { ProviderError, type ChatMessage, type ModelProvider } from "../providers/provider.ts";
 import type { AgentStore } from "../store.ts";
 import { ToolError, type ToolGateway } from "../tools/tool-gateway.ts";
 import { Toolbox } from "../tools/toolbox.ts";
 import type { Agent, AgentProvider } from "../types/agent.type.ts";
 import type { RunEventDocument } from "../types/event.type.ts";
 import type { AgentRun, RunStatus } from "../types/run.type.ts";
-import type { RunEventBus } from "./run-event-bus.ts";
+import type { RunLog } from "./run-log.ts";
 
 /** A run handed to the executor, with the principal its tools act as (kept in memory only). */
 export interface RunJob {
@@ -19,46 +20,87 @@ export interface RunJob {
 
 export interface RunExecutorOptions {
   store: AgentStore;
-  bus: RunEventBus;
+  log: RunLog;
+  redis: Redis;
   providers: Partial<Record<AgentProvider, ModelProvider>>;
   gateway: ToolGateway;
-  log: Logger;
+  logger: Logger;
   /** Runs generating at once in this process; later ones wait QUEUED. */
   concurrency: number;
   /** Model turns that may end in tool calls before the run is failed. */
   maxToolRounds: number;
 }
 
-/** How often the output so far is saved on the run, and its worker's heartbeat refreshed. */
+/** How often the output so far is saved on the run document. */
 const FLUSH_INTERVAL_MS = 250;
-export const HEARTBEAT_INTERVAL_MS = 5_000;
+/** How often a process renews its liveness key, and how long the key outlives a silent process. */
+export const LIVENESS_INTERVAL_MS = 5_000;
+const LIVENESS_TTL_MS = 3 * LIVENESS_INTERVAL_MS;
+/** How long an end claim and a cancel request are kept (runs do not last a day). */
+const RUN_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** Present while the agents process is alive (renewed every 5 s, gone 15 s after it stops). */
+export const workerKey = (workerId: string) => `agents:worker:${workerId}`;
+/** Set by cancelAgentRun: the worker stops the run at its next step. */
+export const cancelKey = (runId: string) => `agents:run:${runId}:cancel`;
+/** Whoever sets it first (NX) writes the run's end: its worker, or a process ending it as abandoned. */
+export const endClaimKey = (runId: string) => `agents:run:${runId}:ended`;
+
+/** Claims the right to end a run; false when another writer has it already. */
+export async function claimEnd(redis: Redis, runId: string, by: string): Promise<boolean> {
+  return (await redis.set(endClaimKey(runId), by, "PX", RUN_KEY_TTL_MS, "NX")) === "OK";
+}
+
+export const requestCancel = (redis: Redis, runId: string) => redis.set(cancelKey(runId), "1", "PX", RUN_KEY_TTL_MS);
+
+/**
+ * Retries a write that failed for a passing reason (FerretDB on SQLite answers SQLITE_BUSY under
+ * load): five tries over about 1.5 s, then the error stands.
+ */
+export async function retried<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= 4) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    }
+  }
+}
 
 const CANCELLED = "cancelled";
 const SHUTDOWN = "shutdown";
+const INTERNAL_FAILURE = "The run stopped because of an internal error";
 
-/** Writes one run's events in order and keeps its document up to date. */
+/**
+ * Writes one run: its events in order, and its document, which only this writer changes while
+ * the run lives (cancel requests and liveness are in Redis), so FerretDB's non-atomic updates
+ * cannot lose one of its fields. Document writes are queued one after another and retried; the
+ * output is saved in the background every 250 ms so tokens never wait for MongoDB.
+ */
 class RunWriter {
   output = "";
   tokensUsed = 0;
   private lastFlush = Date.now();
+  private writes: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly job: RunJob,
-    private readonly store: AgentStore,
-    private readonly bus: RunEventBus,
+    private readonly options: RunExecutorOptions,
+    private readonly workerId: string,
     private readonly onCancelRequested: () => void = () => {},
   ) {}
 
   async emit(event: Omit<RunEventDocument, "runId" | "workspaceId" | "seq" | "at">): Promise<void> {
     const { run } = this.job;
-    await this.bus.emit({
+    await this.options.log.append({
       ...event,
       runId: run._id,
       workspaceId: run.workspaceId,
       seq: this.job.nextSeq++,
       at: new Date(),
     });
-    if (Date.now() - this.lastFlush >= FLUSH_INTERVAL_MS) await this.flush();
+    if (Date.now() - this.lastFlush >= FLUSH_INTERVAL_MS) this.flush();
   }
 
   async token(text: string): Promise<void> {
@@ -66,51 +108,77 @@ class RunWriter {
     await this.emit({ type: "TOKEN", delta: text });
   }
 
-  /** Saves the output so far; also how a cancel request whose Redis message was lost still arrives. */
-  async flush(): Promise<void> {
+  /** Saves the output so far (in the background), and notices a cancel request whose message was lost. */
+  flush(): void {
     this.lastFlush = Date.now();
-    // (FerretDB's findAndModify takes no projection, so the whole document comes back.)
-    const saved = await this.store.runs.findOneAndUpdate(
-      { _id: this.job.run._id },
-      { $set: { output: this.output, tokensUsed: this.tokensUsed, heartbeatAt: new Date() } },
+    const { output, tokensUsed } = this;
+    void this.write({ output, tokensUsed, heartbeatAt: new Date() }).catch((error: unknown) =>
+      this.options.logger.warn({ err: error, runId: this.job.run._id }, "could not save a run's output"),
     );
-    if (saved?.cancelRequestedAt) this.onCancelRequested();
+    void this.options.redis.exists(cancelKey(this.job.run._id)).then(
+      (requested) => requested && this.onCancelRequested(),
+      () => {},
+    );
   }
 
   async setStatus(status: RunStatus, error: string | null = null): Promise<void> {
     const now = new Date();
-    const finished = status !== "RUNNING";
-    await this.store.runs.updateOne(
-      { _id: this.job.run._id },
-      {
-        $set: {
-          status,
-          output: this.output,
-          tokensUsed: this.tokensUsed,
-          heartbeatAt: now,
-          ...(finished ? { finishedAt: now, error } : { startedAt: now }),
-        },
-      },
-    );
+    if (status === "RUNNING") {
+      await this.write({ status, startedAt: now, workerId: this.workerId, heartbeatAt: now });
+      await this.emit({ type: "STATUS", status });
+      return;
+    }
+    const runId = this.job.run._id;
+    // A process that took this run for abandoned has ended it already: its end stands.
+    if (!(await claimEnd(this.options.redis, runId, this.workerId))) return;
+    const { output, tokensUsed } = this;
+    try {
+      await this.write({ status, output, tokensUsed, error, finishedAt: now, heartbeatAt: now });
+    } catch (writeError) {
+      // The stream is the run's record: it still gets its end, and a sweep brings the document in line.
+      this.options.logger.error({ err: writeError, runId }, "could not save a run's final status");
+    }
     // The document is written first, so a subscriber that reads the run on this event sees the new status.
     if (error) await this.emit({ type: "ERROR", error });
     await this.emit({ type: "STATUS", status });
+    // Left unarchived, the stream stays in Redis and a later sweep archives it (RunService).
+    await retried(() => this.options.log.archive(runId))
+      .then((eventCount) => this.write({ eventCount }))
+      .catch((archiveError: unknown) =>
+        this.options.logger.warn({ err: archiveError, runId }, "could not archive a run's events"),
+      );
+  }
+
+  /** Queues a write of the run's document after the ones before it. */
+  private write(changes: Partial<AgentRun>): Promise<unknown> {
+    const written = this.writes.then(() =>
+      retried(() => this.options.store.runs.updateOne({ _id: this.job.run._id }, { $set: changes })),
+    );
+    this.writes = written.catch(() => {});
+    return written;
   }
 }
 
 /**
  * Runs agents in the background of this process: a FIFO queue, a bounded number generating at
- * once, cancellation within one step (the model stream is aborted), and a heartbeat on every
- * run it holds so that runs of a process that died can be failed by another (RunService).
+ * once, cancellation within one step (the model stream is aborted), and a liveness key in Redis
+ * so that runs of a process that died can be ended by another (RunService).
  */
 export class RunExecutor {
+  /** This process, as runs' `workerId` names it. */
+  readonly workerId = randomUUID();
   private readonly queue: RunJob[] = [];
   private readonly running = new Map<string, AbortController>();
-  private readonly heartbeat: NodeJS.Timeout;
+  private readonly liveness: NodeJS.Timeout;
 
   constructor(private readonly options: RunExecutorOptions) {
-    this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_INTERVAL_MS);
-    this.heartbeat.unref();
+    this.liveness = setInterval(() => void this.renewLiveness(), LIVENESS_INTERVAL_MS);
+    this.liveness.unref();
+  }
+
+  /** Marks this process alive before it takes runs. */
+  async start(): Promise<void> {
+    await this.renewLiveness();
   }
 
   submit(job: RunJob): void {
@@ -135,11 +203,12 @@ export class RunExecutor {
 
   /** Stops every run it holds; they end FAILED, with their output kept. */
   async close(): Promise<void> {
-    clearInterval(this.heartbeat);
+    clearInterval(this.liveness);
     const queued = this.queue.splice(0);
     await Promise.all(queued.map((job) => this.finishUnstarted(job, "FAILED")));
     for (const controller of this.running.values()) controller.abort(SHUTDOWN);
     while (this.running.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    await this.options.redis.del(workerKey(this.workerId)).catch(() => {});
   }
 
   private pump(): void {
@@ -154,27 +223,24 @@ export class RunExecutor {
     }
   }
 
-  private async beat(): Promise<void> {
-    const held = this.heldRuns;
-    if (held.length === 0) return;
-    await this.options.store.runs
-      .updateMany({ _id: { $in: held } }, { $set: { heartbeatAt: new Date() } })
-      .catch((error: unknown) => this.options.log.warn({ err: error }, "run heartbeat failed"));
+  private async renewLiveness(): Promise<void> {
+    await this.options.redis
+      .set(workerKey(this.workerId), "1", "PX", LIVENESS_TTL_MS)
+      .catch((error: unknown) => this.options.logger.warn({ err: error }, "could not renew the process's liveness"));
   }
 
   private async finishUnstarted(job: RunJob, status: "CANCELLED" | "FAILED"): Promise<void> {
-    const writer = new RunWriter(job, this.options.store, this.options.bus);
+    const writer = new RunWriter(job, this.options, this.workerId);
     await writer
       .setStatus(status, status === "FAILED" ? "The agents service stopped before the run began" : null)
-      .catch((error: unknown) => this.options.log.error({ err: error, runId: job.run._id }, "could not end run"));
+      .catch((error: unknown) => this.options.logger.error({ err: error, runId: job.run._id }, "could not end run"));
   }
 
   private async execute(job: RunJob, signal: AbortSignal): Promise<void> {
-    const { store, bus, log } = this.options;
-    const writer = new RunWriter(job, store, bus, () => this.cancel(job.run._id));
+    const { redis, logger } = this.options;
+    const writer = new RunWriter(job, this.options, this.workerId, () => this.cancel(job.run._id));
     try {
-      const current = await store.runs.findOne({ _id: job.run._id }, { projection: { cancelRequestedAt: 1 } });
-      if (current?.cancelRequestedAt) return await writer.setStatus("CANCELLED");
+      if (await redis.exists(cancelKey(job.run._id))) return await writer.setStatus("CANCELLED");
       await writer.setStatus("RUNNING");
       await this.generate(job, writer, signal);
       await writer.setStatus("SUCCEEDED");
@@ -182,12 +248,16 @@ export class RunExecutor {
       try {
         if (signal.aborted && signal.reason === CANCELLED) await writer.setStatus("CANCELLED");
         else if (signal.aborted) await writer.setStatus("FAILED", "The agents service stopped during the run");
-        else {
-          log.warn({ err: error, runId: job.run._id }, "run failed");
-          await writer.setStatus("FAILED", failureMessage(error));
+        else if (error instanceof ProviderError) {
+          logger.warn({ err: error, runId: job.run._id }, "run failed");
+          await writer.setStatus("FAILED", error.message);
+        } else {
+          // Ours, not the model's: the owner is told so, without internals; the log has the rest.
+          logger.error({ err: error, runId: job.run._id }, "run failed");
+          await writer.setStatus("FAILED", INTERNAL_FAILURE);
         }
       } catch (writeError) {
-        log.error({ err: writeError, runId: job.run._id }, "could not end run");
+        logger.error({ err: writeError, runId: job.run._id }, "could not end run");
       }
     }
   }
@@ -231,7 +301,8 @@ export class RunExecutor {
         const outcome = await toolbox.call(call.name, call.arguments).then(
           (result) => ({ result: JSON.stringify(result ?? null), error: null }),
           (error: unknown) => {
-            if (!(error instanceof ToolError)) this.options.log.error({ err: error, tool: call.name }, "tool crashed");
+            if (!(error instanceof ToolError))
+              this.options.logger.error({ err: error, tool: call.name }, "tool crashed");
             return { result: null, error: error instanceof ToolError ? error.message : "The tool failed" };
           },
         );
@@ -245,14 +316,4 @@ export class RunExecutor {
       }
     }
   }
-}
-
-/** A failure whose message is meant for the run's owner. */
-class ProviderError extends Error {}
-
-/** What a failed run says: our own messages as they are, a provider's error named as the provider's. */
-function failureMessage(error: unknown): string {
-  if (error instanceof ProviderError) return error.message;
-  const message = error instanceof Error ? error.message : String(error);
-  return `The model provider failed: ${message}`.slice(0, 500);
 }

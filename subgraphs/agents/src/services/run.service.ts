@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import {
   badUserInput,
   DEFAULT_PAGE_SIZE,
@@ -13,19 +12,29 @@ import {
   type Redis,
 } from "@mary/kit";
 import type { AgentStore } from "../store.ts";
-import { eventCursor, seqOfCursor, toRunEvent, type AgentRunEvent } from "../types/event.type.ts";
+import {
+  eventCursor,
+  seqOfCursor,
+  toRunEvent,
+  type AgentRunEvent,
+  type RunEventDocument,
+} from "../types/event.type.ts";
 import { isFinished, type AgentRun, type RunStatus } from "../types/run.type.ts";
 import type { AgentService } from "./agent.service.ts";
+import type { IdempotencyKeys } from "./idempotency.ts";
 import { timeKeysetFilter, toTimeConnection } from "./paging.ts";
-import { isLastEvent, type RunEventBus } from "./run-event-bus.ts";
-import { HEARTBEAT_INTERVAL_MS, type RunExecutor } from "./run-executor.ts";
+import { claimEnd, requestCancel, retried, workerKey, type RunExecutor } from "./run-executor.ts";
+import { isLastEvent, type RunLog } from "./run-log.ts";
 
 /** Every agents process listens here for runs to stop; the one holding the run stops it. */
 export const CANCEL_CHANNEL = "agents:cancel";
 
 const MAX_INPUT = 100_000;
-/** A run whose worker has not been heard of for this long is abandoned (the process died). */
-const ABANDONED_AFTER_MS = 12 * HEARTBEAT_INTERVAL_MS;
+/**
+ * A run is ended as abandoned only when its process's liveness key is gone and its document has
+ * not been written for this long: a Redis restart that lost the key does not end live runs.
+ */
+const ABANDONED_AFTER_MS = 60_000;
 /** How long cancelAgentRun waits for the worker to confirm. */
 const CANCEL_WAIT_MS = 2_000;
 
@@ -34,44 +43,62 @@ export class RunService {
   constructor(
     private readonly store: AgentStore,
     private readonly agents: AgentService,
-    private readonly bus: RunEventBus,
+    private readonly log: RunLog,
     private readonly executor: RunExecutor,
-    private readonly publisher: Redis,
-    private readonly log: Logger,
+    private readonly redis: Redis,
+    private readonly idempotency: IdempotencyKeys,
+    private readonly logger: Logger,
   ) {}
 
-  /** Records the run as QUEUED and hands it to this process's executor; returns at once. */
-  async start(caller: AuthenticatedPrincipal, agentId: string, input: string): Promise<AgentRun> {
+  /**
+   * Records the run as QUEUED and hands it to this process's executor; returns at once. With an
+   * idempotency key, a retry returns the run the first request started.
+   */
+  async start(
+    caller: AuthenticatedPrincipal,
+    agentId: string,
+    input: string,
+    idempotencyKey?: string | null,
+  ): Promise<AgentRun> {
     const text = requiredText(input, "input", MAX_INPUT);
     const agent = await this.agents.get(caller, agentId);
-    const now = new Date();
-    const run: AgentRun = {
-      _id: randomUUID(),
-      workspaceId: caller.workspaceId,
-      agentId: agent._id,
-      startedById: caller.userId,
-      status: "QUEUED",
-      input: text,
-      output: "",
-      tokensUsed: 0,
-      error: null,
-      createdAt: now,
-      startedAt: null,
-      finishedAt: null,
-      cancelRequestedAt: null,
-      heartbeatAt: now,
-    };
-    await this.store.runs.insertOne(run);
-    await this.bus.emit({
-      runId: run._id,
-      workspaceId: run.workspaceId,
-      seq: 1,
-      type: "STATUS",
-      status: "QUEUED",
-      at: now,
-    });
-    this.executor.submit({ run, agent, principal: caller, nextSeq: 2 });
-    return run;
+    return this.idempotency.once(
+      caller,
+      "startAgentRun",
+      idempotencyKey,
+      { agentId, input: text },
+      async (id) => {
+        const now = new Date();
+        const run: AgentRun = {
+          _id: id,
+          workspaceId: caller.workspaceId,
+          agentId: agent._id,
+          startedById: caller.userId,
+          status: "QUEUED",
+          input: text,
+          output: "",
+          tokensUsed: 0,
+          error: null,
+          createdAt: now,
+          startedAt: null,
+          finishedAt: null,
+          workerId: this.executor.workerId,
+          heartbeatAt: now,
+        };
+        await this.store.runs.insertOne(run);
+        await this.log.append({
+          runId: run._id,
+          workspaceId: run.workspaceId,
+          seq: 1,
+          type: "STATUS",
+          status: "QUEUED",
+          at: now,
+        });
+        this.executor.submit({ run, agent, principal: caller, nextSeq: 2 });
+        return run;
+      },
+      (id) => this.store.runs.findOne({ _id: id, workspaceId: caller.workspaceId }),
+    );
   }
 
   /**
@@ -81,16 +108,16 @@ export class RunService {
   async cancel(caller: AuthenticatedPrincipal, id: string): Promise<AgentRun> {
     const run = await this.get(caller, id);
     if (isFinished(run.status)) return run;
-    await this.store.runs.updateOne({ _id: id }, { $set: { cancelRequestedAt: new Date() } });
-    await this.publisher.publish(CANCEL_CHANNEL, id);
+    await requestCancel(this.redis, id);
+    await this.redis.publish(CANCEL_CHANNEL, id);
     const deadline = Date.now() + CANCEL_WAIT_MS;
     for (;;) {
       const current = await this.get(caller, id);
       if (isFinished(current.status)) return current;
       if (Date.now() > deadline) {
         // A worker that is alive stops at its next step (it also sees the request when it saves
-        // the output); one not heard of for two heartbeats has died, so the run ends here.
-        if (Date.now() - current.heartbeatAt.getTime() < 2 * HEARTBEAT_INTERVAL_MS) return current;
+        // the output); one whose process is gone never will, so the run ends here.
+        if (await this.workerAlive(current)) return current;
         await this.endAbandoned(current, "CANCELLED");
         return this.get(caller, id);
       }
@@ -104,11 +131,12 @@ export class RunService {
     return run;
   }
 
-  /** Runs by id in the workspace, in the order asked; null for others' and missing ones. */
+  /**
+   * Runs by id in the workspace, in the order asked; null for others' and missing ones. One
+   * look-up by `_id` each: FerretDB scans the collection for `$in`, not for a single `_id`.
+   */
   async many(workspaceId: string, ids: readonly string[]): Promise<(AgentRun | null)[]> {
-    const found = await this.store.runs.find({ _id: { $in: [...ids] }, workspaceId }).toArray();
-    const byId = new Map(found.map((run) => [run._id, run]));
-    return ids.map((id) => byId.get(id) ?? null);
+    return Promise.all(ids.map((_id) => this.store.runs.findOne({ _id, workspaceId })));
   }
 
   list(workspaceId: string, agentId: string, page: PageRequest): Promise<Connection<AgentRun>> {
@@ -129,7 +157,7 @@ export class RunService {
       throw badUserInput(`\`first\` must be between 1 and ${MAX_PAGE_SIZE}`, "first");
     }
     const afterSeq = seqOfCursor(after);
-    const rows = await this.bus.stored(run._id, afterSeq, size + 1);
+    const rows = await this.log.read(run._id, afterSeq, size + 1);
     const edges = rows.slice(0, size).map((row) => ({ cursor: eventCursor(row.seq), node: toRunEvent(row) }));
     return {
       edges,
@@ -149,38 +177,82 @@ export class RunService {
     if (!run) throw notFound("Agent run");
     // Run ids are random UUIDs; saying that one belongs elsewhere tells nothing about its content.
     if (run.workspaceId !== caller.workspaceId) throw forbidden("This run belongs to another workspace");
-    return this.bus.stream(runId, afterSeq);
+    return this.log.stream(runId, afterSeq);
   }
 
-  /** Fails the runs whose worker stopped sending heartbeats. Any process may call it; one wins per run. */
+  /**
+   * Ends the runs whose process is gone (FAILED), and archives finished runs whose archiving
+   * failed. Any process may call it; one wins per run.
+   */
   async failAbandoned(): Promise<number> {
+    const quietSince = new Date(Date.now() - ABANDONED_AFTER_MS);
     const stale = await this.store.runs
-      .find({ status: { $in: ["QUEUED", "RUNNING"] }, heartbeatAt: { $lt: new Date(Date.now() - ABANDONED_AFTER_MS) } })
+      .find({ status: { $in: ["QUEUED", "RUNNING"] }, heartbeatAt: { $lt: quietSince } })
       .limit(100)
       .toArray();
     let ended = 0;
-    for (const run of stale) if (await this.endAbandoned(run, "FAILED")) ended++;
+    for (const run of stale) {
+      if (!(await this.workerAlive(run)) && (await this.endAbandoned(run, "FAILED"))) ended++;
+    }
+    const unarchived = await this.store.runs
+      .find({
+        status: { $in: ["SUCCEEDED", "FAILED", "CANCELLED"] },
+        eventCount: null,
+        finishedAt: { $lt: quietSince },
+      })
+      .limit(100)
+      .toArray();
+    for (const run of unarchived) {
+      const eventCount = await this.log.archive(run._id);
+      if (eventCount > 0) await this.store.runs.updateOne({ _id: run._id }, { $set: { eventCount } });
+    }
+    await this.idempotency.expire();
     return ended;
   }
 
-  /** Ends a run nobody holds: claims it atomically, then appends its last events after the stored ones. */
+  private async workerAlive(run: AgentRun): Promise<boolean> {
+    return !!run.workerId && (await this.redis.exists(workerKey(run.workerId))) === 1;
+  }
+
+  /**
+   * Ends a run nobody holds. When the stream already has the run's end (its worker died after
+   * writing it), the document is brought in line with the stream; otherwise the end claim in Redis
+   * lets one process append the last events after the logged ones.
+   */
   private async endAbandoned(run: AgentRun, status: Extract<RunStatus, "FAILED" | "CANCELLED">): Promise<boolean> {
     const now = new Date();
-    const error = status === "FAILED" ? "The agents service running it stopped" : null;
-    const claimed = await this.store.runs.updateOne(
-      { _id: run._id, status: { $in: ["QUEUED", "RUNNING"] }, heartbeatAt: run.heartbeatAt },
-      { $set: { status, error, finishedAt: now, heartbeatAt: now } },
-    );
-    if (claimed.modifiedCount !== 1) return false;
-    const lastEvent = await this.bus.newest(run._id);
-    // FerretDB's conditional update is not atomic, so two sweepers may both "claim" the run: the
-    // later one finds the final event written and adds nothing (the unique seq index stops a tie).
-    if (lastEvent && isLastEvent(lastEvent)) return false;
-    let seq = lastEvent?.seq ?? 0;
-    const base = { runId: run._id, workspaceId: run.workspaceId };
-    if (error) await this.bus.emit({ ...base, seq: ++seq, type: "ERROR", error, at: now });
-    await this.bus.emit({ ...base, seq: ++seq, type: "STATUS", status, at: now });
-    this.log.warn({ runId: run._id, status }, "ended an abandoned run");
+    const events = await this.log.all(run._id);
+    const lastEvent = events.at(-1);
+    // The stream is the record; a document without one (Redis lost it) keeps its saved output.
+    const output = events.length ? events.map((event) => event.delta ?? "").join("") : run.output;
+    if (lastEvent && isLastEvent(lastEvent)) {
+      // Its worker wrote the end and died before the document had it: nothing else writes it now.
+      const error = events.findLast((event) => event.type === "ERROR")?.error ?? null;
+      await retried(() =>
+        this.store.runs.updateOne(
+          { _id: run._id },
+          { $set: { status: lastEvent.status!, error, output, finishedAt: new Date(lastEvent.at), heartbeatAt: now } },
+        ),
+      );
+    } else {
+      if (!(await claimEnd(this.redis, run._id, `abandoned:${this.executor.workerId}`))) return false;
+      const error = status === "FAILED" ? "The agents service running it stopped" : null;
+      await retried(() =>
+        this.store.runs.updateOne(
+          { _id: run._id },
+          { $set: { status, error, output, finishedAt: now, heartbeatAt: now } },
+        ),
+      );
+      let seq = lastEvent?.seq ?? 0;
+      const base = { runId: run._id, workspaceId: run.workspaceId };
+      const ending: RunEventDocument[] = [];
+      if (error) ending.push({ ...base, seq: ++seq, type: "ERROR", error, at: now });
+      ending.push({ ...base, seq: ++seq, type: "STATUS", status, at: now });
+      for (const event of ending) await this.log.append(event);
+      this.logger.warn({ runId: run._id, status }, "ended an abandoned run");
+    }
+    const eventCount = await this.log.archive(run._id);
+    await this.store.runs.updateOne({ _id: run._id }, { $set: { eventCount } });
     return true;
   }
 }

@@ -39,7 +39,7 @@ export class ToolCall {
   error?: string | null;
 }
 
-/** An event as stored in MongoDB and published on Redis. */
+/** An event as its run's stream in Redis holds it, and as archived in MongoDB. */
 export interface RunEventDocument {
   runId: string;
   workspaceId: string;
@@ -51,6 +51,16 @@ export interface RunEventDocument {
   status?: RunStatus | null;
   error?: string | null;
   at: Date;
+}
+
+/** One archived page of a finished run's events: page p holds seq p·size+1 … (p+1)·size. */
+export interface RunEventPage {
+  /** `<runId>:<page>`, so a replay finds its page by `_id` without scanning. */
+  _id: string;
+  runId: string;
+  workspaceId: string;
+  page: number;
+  events: RunEventDocument[];
 }
 
 @ObjectType({ description: "One piece of a run's output stream, in order." })

@@ -59,8 +59,10 @@ export class AgentRun {
   @Field(() => GraphQLDateTimeISO, { nullable: true, description: "When the run ended; null until it has." })
   finishedAt!: Date | null;
 
-  /** Set by cancelAgentRun; the worker stops at its next step. */
-  cancelRequestedAt!: Date | null;
-  /** The worker's last sign of life, so runs of a worker that died can be failed. */
+  /** The agents process executing the run; its liveness key in Redis says whether it is still there. */
+  workerId!: string | null;
+  /** The last time the worker wrote the run (its output): a run also needs to be this quiet to count as abandoned. */
   heartbeatAt!: Date;
+  /** Set once the run's events are archived in MongoDB: how many there are. */
+  eventCount?: number | null;
 }
