@@ -31,6 +31,8 @@ export interface Platform {
   users: UsersApp;
   crm: CrmApp;
   agents: AgentsApp;
+  /** The settings the agents subgraph was started with, for starting another agents process on the same data. */
+  agentsEnv: Record<string, string>;
   billing: BillingApp;
   /** The OpenAI-compatible server the agents subgraph's OPENAI provider talks to; tests script it. */
   openAI: OpenAICompatibleServer;
@@ -137,6 +139,16 @@ export async function startPlatform(
   const openAI = await new OpenAICompatibleServer().start();
   // Agents' tools and crm's owner checks call the gateway, which starts after the subgraphs: its port is chosen first.
   const gatewayPort = await freePort();
+  const agentsEnv: Record<string, string> = {
+    LOCAL_TOKEN_INTERVAL_MS: "5",
+    ...common,
+    AGENTS_PORT: "0",
+    MONGODB_URL: agentsDb.url,
+    GATEWAY_URL: `http://127.0.0.1:${gatewayPort}/graphql`,
+    OPENAI_API_KEY: "sk-test-mary",
+    OPENAI_BASE_URL: openAI.url,
+    OPENAI_MODEL: "gpt-test",
+  };
   const [users, crm, agents, billing] = await Promise.all([
     startUsers(
       loadUsersConfig({
@@ -156,18 +168,7 @@ export async function startPlatform(
       }),
       { onQuery: (statement) => sql.crm.push(statement) },
     ),
-    startAgents(
-      loadAgentsConfig({
-        LOCAL_TOKEN_INTERVAL_MS: "5",
-        ...common,
-        AGENTS_PORT: "0",
-        MONGODB_URL: agentsDb.url,
-        GATEWAY_URL: `http://127.0.0.1:${gatewayPort}/graphql`,
-        OPENAI_API_KEY: "sk-test-mary",
-        OPENAI_BASE_URL: openAI.url,
-        OPENAI_MODEL: "gpt-test",
-      }),
-    ),
+    startAgents(loadAgentsConfig(agentsEnv)),
     startBilling(
       loadBillingConfig({
         ...common,
@@ -221,6 +222,7 @@ export async function startPlatform(
     users,
     crm,
     agents,
+    agentsEnv,
     billing,
     openAI,
     subgraphNames: Object.keys(subgraphUrls),
