@@ -31,8 +31,12 @@ export interface RunExecutorOptions {
   maxToolRounds: number;
 }
 
-/** How often the output so far is saved on the run document. */
-const FLUSH_INTERVAL_MS = 250;
+/**
+ * How often the output so far is saved on the run document, at most: a save waits for the one
+ * before it, so when MongoDB is slow (FerretDB on SQLite takes about 75 writes a second) saves
+ * come less often rather than pile up.
+ */
+const FLUSH_INTERVAL_MS = 500;
 /** How often a process renews its liveness key, and how long the key outlives a silent process. */
 export const LIVENESS_INTERVAL_MS = 5_000;
 const LIVENESS_TTL_MS = 3 * LIVENESS_INTERVAL_MS;
@@ -76,13 +80,14 @@ const INTERNAL_FAILURE = "The run stopped because of an internal error";
  * Writes one run: its events in order, and its document, which only this writer changes while
  * the run lives (cancel requests and liveness are in Redis), so FerretDB's non-atomic updates
  * cannot lose one of its fields. Document writes are queued one after another and retried; the
- * output is saved in the background every 250 ms so tokens never wait for MongoDB.
+ * output is saved in the background every 500 ms or so, so tokens never wait for MongoDB.
  */
 class RunWriter {
   output = "";
   tokensUsed = 0;
   private lastFlush = Date.now();
   private writes: Promise<unknown> = Promise.resolve();
+  private flushing = false;
 
   constructor(
     private readonly job: RunJob,
@@ -111,10 +116,14 @@ class RunWriter {
   /** Saves the output so far (in the background), and notices a cancel request whose message was lost. */
   flush(): void {
     this.lastFlush = Date.now();
+    if (this.flushing) return;
+    this.flushing = true;
     const { output, tokensUsed } = this;
-    void this.write({ output, tokensUsed, heartbeatAt: new Date() }).catch((error: unknown) =>
-      this.options.logger.warn({ err: error, runId: this.job.run._id }, "could not save a run's output"),
-    );
+    void this.write({ output, tokensUsed, heartbeatAt: new Date() })
+      .catch((error: unknown) =>
+        this.options.logger.warn({ err: error, runId: this.job.run._id }, "could not save a run's output"),
+      )
+      .finally(() => (this.flushing = false));
     void this.options.redis.exists(cancelKey(this.job.run._id)).then(
       (requested) => requested && this.onCancelRequested(),
       () => {},

@@ -40,7 +40,7 @@ export class AgentRun {
   input!: string;
 
   @Field(() => String, {
-    description: "The answer so far: the text of every TOKEN event (saved every few hundred ms and at the end).",
+    description: "The answer so far: the text of every TOKEN event (saved about every half second, and at the end).",
   })
   output!: string;
 
