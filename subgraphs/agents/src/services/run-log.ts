@@ -33,15 +33,22 @@ const decode = ([, fields]: StreamEntry): RunEventDocument => JSON.parse(fields[
 export async function writeArchive(store: AgentStore, events: RunEventDocument[]): Promise<void> {
   if (events.length === 0) return;
   const { runId, workspaceId } = events[0]!;
-  const pages = new Map<number, RunEventPage>();
+  const pages = new Map<number, RunEventDocument[]>();
   for (const event of events) {
     const page = pageOf(event.seq);
-    let entry = pages.get(page);
-    if (!entry) pages.set(page, (entry = { _id: pageId(runId, page), runId, workspaceId, page, events: [] }));
-    entry.events.push(event);
+    const pageEvents = pages.get(page);
+    if (pageEvents) pageEvents.push(event);
+    else pages.set(page, [event]);
   }
+  const documents: RunEventPage[] = [...pages].map(([page, pageEvents]) => ({
+    _id: pageId(runId, page),
+    runId,
+    workspaceId,
+    page,
+    eventsJson: JSON.stringify(pageEvents),
+  }));
   try {
-    await store.eventPages.insertMany([...pages.values()], { ordered: false });
+    await store.eventPages.insertMany(documents, { ordered: false });
   } catch (error) {
     // A retried archive: the pages that exist are the same events, so only duplicates are fine.
     const writeErrors = (error as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
@@ -235,8 +242,9 @@ export class RunLog {
     for (let page = pageOf(afterSeq + 1); events.length < limit; page++) {
       const found = await this.store.eventPages.findOne({ _id: pageId(runId, page) });
       if (!found) break;
-      for (const event of found.events) if (event.seq > afterSeq && events.length < limit) events.push(event);
-      if (found.events.length < ARCHIVE_PAGE_SIZE) break;
+      const pageEvents = JSON.parse(found.eventsJson) as RunEventDocument[];
+      for (const event of pageEvents) if (event.seq > afterSeq && events.length < limit) events.push(event);
+      if (pageEvents.length < ARCHIVE_PAGE_SIZE) break;
     }
     return events;
   }

@@ -60,7 +60,11 @@ export interface RunEventPage {
   runId: string;
   workspaceId: string;
   page: number;
-  events: RunEventDocument[];
+  /**
+   * The page's events as one JSON text: FerretDB on SQLite reads a document in time proportional to
+   * its fields, and one string reads twenty times faster than a thousand nested documents.
+   */
+  eventsJson: string;
 }
 
 @ObjectType({ description: "One piece of a run's output stream, in order." })
