@@ -41,6 +41,14 @@ export const gatewayConfigShape = {
   MAX_SUBSCRIPTIONS_PER_PRINCIPAL: z.coerce.number().int().min(1).default(25),
   /** Events one subscription may have waiting for a client that reads too slowly; past it the subscription ends (RATE_LIMITED). */
   SUBSCRIPTION_MAX_QUEUED_EVENTS: z.coerce.number().int().min(1).default(1_000),
+  /**
+   * How long one shared subscription reuses an entity another subgraph returned for its events
+   * (a run's agent and its creator), so consecutive events do not fetch it again: the staleness
+   * a viewer may see. 0 fetches for every event.
+   */
+  SUBSCRIPTION_ENTITY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  /** Events all shared subscriptions together keep for viewers who join late (a run's output so far). */
+  SUBSCRIPTION_MAX_RETAINED_EVENTS: z.coerce.number().int().min(0).default(200_000),
   /** WebSocket keep-alive: a ping this often; a socket that has not answered the last one is closed. */
   WS_KEEPALIVE_MS: z.coerce.number().int().min(100).default(12_000),
   /** Largest WebSocket message a client may send. */

@@ -21,8 +21,11 @@ import {
   sendJson,
   signPrincipal,
   SUBGRAPH_MAX_BODY_BYTES,
+  type Principal,
   type RunningServer,
 } from "@mary/kit";
+import { BREAK, visit, type DocumentNode } from "graphql";
+import type { DestinationStream } from "pino";
 import { Admission, admissionPlugin } from "./admission.ts";
 import { Authenticator } from "./auth/authenticator.ts";
 import { gatewaySettings, subgraphUrlOverrides, type GatewayConfig } from "./config.ts";
@@ -35,6 +38,8 @@ import { serveWebSockets } from "./websocket.ts";
 export interface GatewayOptions {
   /** Subgraph URLs by name, overriding the supergraph's routing URLs (and `<NAME>_URL` variables). */
   subgraphUrls?: Record<string, string>;
+  /** Where the gateway's log lines go instead of stdout (tests read them). */
+  logDestination?: DestinationStream;
 }
 
 /** Sets CORS headers for allowed origins; answers preflight requests. Returns true when the request is done. */
@@ -75,6 +80,41 @@ async function subgraphsReady(subgraphs: SubgraphEndpoint[]): Promise<Record<str
   return Object.fromEntries(results);
 }
 
+/** Fields whose answer depends on which user asks (a user sees all their own memberships, others' in this workspace only). */
+const VIEWER_DEPENDENT_FIELDS = new Set(["memberships"]);
+
+/** True when the document selects one of VIEWER_DEPENDENT_FIELDS anywhere (fragments included). */
+const selectsViewerDependentField = (document: DocumentNode) => {
+  let found = false;
+  visit(document, {
+    Field: (field) => {
+      if (!VIEWER_DEPENDENT_FIELDS.has(field.name.value)) return undefined;
+      found = true;
+      return BREAK;
+    },
+  });
+  return found;
+};
+
+/**
+ * Which subscriptions may share one subscription to their subgraph: those whose every field
+ * resolves the same, that is the same kind of principal in the same workspace with the same
+ * role, scopes and plan, and the same user too when a field depends on who asks. Service and
+ * anonymous principals never share.
+ */
+function subscriptionShareKey(principal: Principal, document: DocumentNode): string | null {
+  if (principal.kind !== "user" && principal.kind !== "apiKey") return null;
+  const key = [
+    principal.kind,
+    principal.workspaceId,
+    principal.role,
+    [...principal.scopes].sort().join(","),
+    principal.plan,
+  ];
+  if (selectsViewerDependentField(document)) key.push(principal.userId);
+  return key.join("|");
+}
+
 const STRIPE_WEBHOOK_PATH = "/webhooks/stripe";
 
 /**
@@ -107,7 +147,7 @@ async function forwardStripeWebhook(
 
 /** Starts the public gateway: /graphql, /webhooks/stripe, /healthz and /readyz on one HTTP server. */
 export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningServer> {
-  const log = createLogger("gateway", config.LOG_LEVEL);
+  const log = createLogger("gateway", config.LOG_LEVEL, options.logDestination);
   const settings = gatewaySettings(config);
   const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, "utf8");
   const subgraphUrls = { ...subgraphUrlOverrides(), ...options.subgraphUrls };
@@ -126,6 +166,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     subscriptionConnectionParams: gatewayHeader,
     logger: log,
     maxQueuedEvents: config.SUBSCRIPTION_MAX_QUEUED_EVENTS,
+    subscriptionShareKey: (context, document) => subscriptionShareKey(context.principal, document),
+    // A run's events are replayed from its first to every new subscription (without `after`).
+    replayFromStart: ["agentRunEvents"],
+    maxRetainedEvents: config.SUBSCRIPTION_MAX_RETAINED_EVENTS,
+    subscriptionEntityCacheTtlMs: config.SUBSCRIPTION_ENTITY_CACHE_MS,
   });
   const urlOf = (name: string, why: string) => {
     const url = subgraphs.find((subgraph) => subgraph.name === name)?.url;

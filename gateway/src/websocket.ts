@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { ApolloServer } from "@apollo/server";
 import { appError, clientErrorFormatter, ErrorCode, type Logger, type Principal } from "@mary/kit";
-import type { ExecutionArgs, ExecutionResult, GraphQLError } from "graphql";
+import type { ExecutionArgs, ExecutionResult, FormattedExecutionResult, GraphQLError } from "graphql";
 import type { Context as SocketContext } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
@@ -28,8 +28,32 @@ export interface WebSocketOptions {
 export interface WebSocketStats {
   sockets: number;
   subscriptions: number;
-  /** Subscriptions to subgraphs: fewer than `subscriptions` while cut-off ones wait for a slow client to read. */
+  /**
+   * Subscriptions to subgraphs: one per group of subscriptions that share one (same operation,
+   * variables and share key), so fewer than `subscriptions`.
+   */
   subgraphSubscriptions: number;
+}
+
+/**
+ * How writing to a socket fails once its client has gone away (closed the tab, lost the
+ * network): the write hit the closed connection, or was still waiting when it closed (ECANCELED).
+ */
+const SOCKET_CLOSED_CODES = new Set(["EPIPE", "ECONNRESET", "ECANCELED", "ERR_STREAM_DESTROYED"]);
+
+/** True when the error (or one it wraps) is the client's socket having closed: a normal end, not a failure. */
+function isSocketClosed(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let current = error;
+  while (current && typeof current === "object" && !seen.has(current)) {
+    seen.add(current);
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === "string" && SOCKET_CLOSED_CODES.has(code)) return true;
+    if (typeof message === "string" && message.startsWith("WebSocket is not open")) return true;
+    current =
+      (current as { originalError?: unknown; cause?: unknown }).originalError ?? (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /** Who a subscription cap counts against: the API key, or the user in the workspace. */
@@ -63,6 +87,11 @@ export function serveWebSockets(options: WebSocketOptions): {
   const held = new Map<string, number>();
   let subscriptions = 0;
   const format = clientErrorFormatter(log, "subscription failed");
+  /**
+   * A result with errors as clients get it, made once for all the viewers of a shared
+   * subscription, so its errors are formatted (and an internal one logged) once, not per viewer.
+   */
+  const formattedResults = new WeakMap<ExecutionResult, FormattedExecutionResult>();
   const formatAll = (errors: readonly GraphQLError[]) =>
     errors.map((error) => format(typeof error.toJSON === "function" ? error.toJSON() : error, error));
 
@@ -163,9 +192,24 @@ export function serveWebSockets(options: WebSocketOptions): {
         if (response.body.kind !== "single") throw new Error("Incremental delivery is not supported over WebSocket");
         return response.body.singleResult as ExecutionResult;
       },
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: formatAll(result.errors) } : undefined,
-      onError: (_ctx, _id, _payload, errors) => formatAll(errors),
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        if (!result.errors) return undefined;
+        let formatted = formattedResults.get(result);
+        if (!formatted) {
+          formatted = { ...result, errors: formatAll(result.errors) };
+          formattedResults.set(result, formatted);
+        }
+        return formatted;
+      },
+      onError: (_ctx, _id, _payload, errors) => {
+        // graphql-ws reports a failed write (the client went away mid-stream) as the operation's
+        // error; nobody will read it, and it is no fault of the gateway's.
+        if (errors.some(isSocketClosed)) {
+          log.debug({ err: errors[0] }, "a subscription's client went away");
+          return errors.map(() => ({ message: "The connection closed", extensions: { code: ErrorCode.INTERNAL } }));
+        }
+        return formatAll(errors);
+      },
     },
     wss,
     settings.keepAliveMs,

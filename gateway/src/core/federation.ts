@@ -1,7 +1,7 @@
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
-import { GraphQLError, Kind, parse, type EnumTypeDefinitionNode, type StringValueNode } from "graphql";
+import { getOperationAST, GraphQLError, Kind, parse, type EnumTypeDefinitionNode, type StringValueNode } from "graphql";
 import type { Logger } from "@apollo/utils.logger";
-import { SubscriptionEngine } from "./subscriptions.ts";
+import { SubscriptionEngine, type SubscriptionEngineOptions } from "./subscriptions.ts";
 
 export interface SubgraphEndpoint {
   name: string;
@@ -39,6 +39,14 @@ export interface FederationOptions<Context> {
   /** A subscription with more events than this waiting, whose client has taken none for `maxStallMs`, is ended. */
   maxQueuedEvents?: number;
   maxStallMs?: number;
+  /** Which subscriptions may share one subscription to their subgraph (see SubscriptionEngineOptions). */
+  subscriptionShareKey?: SubscriptionEngineOptions<Context>["shareKey"];
+  /** Root Subscription fields that replay from the start, whose late joiners get the history first. */
+  replayFromStart?: string[];
+  /** Events all shared subscriptions together keep for late joiners. */
+  maxRetainedEvents?: number;
+  /** How long a shared subscription reuses an entity fetched for one of its events (0: never). */
+  subscriptionEntityCacheTtlMs?: number;
 }
 
 /**
@@ -80,8 +88,32 @@ export function createFederation<Context extends Record<string, any>>(options: F
     logger: options.logger,
     maxQueuedEvents: options.maxQueuedEvents,
     maxStallMs: options.maxStallMs,
+    shareKey: options.subscriptionShareKey,
+    replayFromStart: options.replayFromStart,
+    maxRetainedEvents: options.maxRetainedEvents,
+    entityCacheTtlMs: options.subscriptionEntityCacheTtlMs,
   });
   return { gateway, subgraphs, subscriptions };
+}
+
+/** Connection failures that happen before a request is sent: no connection was made. */
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+/** True when a subgraph fetch's operation text is a mutation. */
+function isMutation(query: string | undefined): boolean {
+  if (!query) return false;
+  try {
+    return getOperationAST(parse(query))?.operation === "mutation";
+  } catch {
+    return false;
+  }
 }
 
 class SubgraphDataSource<Context extends Record<string, any>> extends RemoteGraphQLDataSource<Context> {
@@ -117,12 +149,28 @@ class SubgraphDataSource<Context extends Record<string, any>> extends RemoteGrap
    * A fetch that failed on the way (the subgraph is down, restarting, closed the connection or
    * passed the timeout) fails its fields with SERVICE_UNAVAILABLE, which says "retry", instead
    * of an INTERNAL that says nothing; the rest of the operation's data is still returned.
+   * A mutation that may have reached the subgraph is OUTCOME_UNKNOWN instead: retrying it blindly
+   * could do it twice.
    */
-  override didEncounterError(error: Error): void {
+  override didEncounterError(
+    error: Error,
+    _fetchRequest: unknown,
+    _fetchResponse?: unknown,
+    _context?: Context,
+    request?: { query?: string },
+  ): void {
     const timedOut = error.name === "TimeoutError" || error.name === "AbortError";
     // undici's fetch fails with a TypeError ("fetch failed") whenever the connection does.
     const unreachable = error.name === "TypeError" && !(error instanceof GraphQLError);
     if (!timedOut && !unreachable) throw error;
+    const notSent = unreachable && NOT_SENT_CODES.has((error.cause as { code?: unknown } | undefined)?.code as string);
+    if (!notSent && isMutation(request?.query)) {
+      throw new GraphQLError(
+        `The ${this.name} service ${timedOut ? "did not answer in time" : "closed the connection"}; the mutation ` +
+          "may or may not have taken effect. Retry with the same idempotency key, or read the result first",
+        { extensions: { code: "OUTCOME_UNKNOWN" }, originalError: error },
+      );
+    }
     throw new GraphQLError(
       timedOut
         ? `The ${this.name} service did not answer in time; try again`

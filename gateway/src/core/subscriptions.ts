@@ -1,8 +1,23 @@
-import { buildOperationContext, executeQueryPlan, type GraphQLDataSource, type ServiceMap } from "@apollo/gateway";
+import { setImmediate as nextTurn } from "node:timers/promises";
+import {
+  buildOperationContext,
+  executeQueryPlan,
+  type GraphQLDataSource,
+  type GraphQLDataSourceProcessOptions,
+  type ServiceMap,
+} from "@apollo/gateway";
 import type { Logger } from "@apollo/utils.logger";
 import { operationFromDocument, Supergraph, type Schema } from "@apollo/federation-internals";
 import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from "@apollo/query-planner";
-import { GraphQLError, print, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
+import {
+  getOperationAST,
+  GraphQLError,
+  Kind,
+  print,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from "graphql";
 import { createClient, type Client, type Sink } from "graphql-ws";
 import WebSocket from "ws";
 import type { SubgraphEndpoint } from "./federation.ts";
@@ -11,6 +26,10 @@ import type { SubgraphEndpoint } from "./federation.ts";
 const EVENT_SOURCE = "__subscription_event__";
 const DEFAULT_MAX_QUEUED_EVENTS = 1_000;
 const DEFAULT_MAX_STALL_MS = 1_000;
+const DEFAULT_MAX_RETAINED_EVENTS = 200_000;
+const DEFAULT_ENTITY_CACHE_TTL_MS = 1_000;
+/** Viewers handed one event before the fan-out lets the event loop serve other work. */
+const FAN_OUT_CHUNK = 256;
 
 export interface SubscriptionEngineOptions<Context> {
   supergraphSdl: string;
@@ -27,11 +46,32 @@ export interface SubscriptionEngineOptions<Context> {
   /** Where @apollo/gateway's executor reports trouble (console when not given). */
   logger?: Logger;
   /**
-   * A subscription is ended when more than `maxQueuedEvents` (1,000) of its events wait while its
+   * A viewer is ended when more than `maxQueuedEvents` (1,000) of its events wait while its
    * client has taken none for `maxStallMs` (1 s): a client that stopped reading.
    */
   maxQueuedEvents?: number;
   maxStallMs?: number;
+  /**
+   * Which viewers may share one subscription to the subgraph: those of the same operation and
+   * variables whose contexts give the same key, which must therefore mean "every field of this
+   * document resolves the same for both". Null (and the default, without this option) never
+   * shares, as the context may be anything.
+   */
+  shareKey?: (context: Context, document: DocumentNode) => string | null;
+  /**
+   * Root Subscription fields that send every event from the start to each new subscription (a
+   * run's output replayed, then live). A viewer joining a shared subscription of one of these
+   * first gets what the group received so far, so it sees what its own subscription would have.
+   */
+  replayFromStart?: string[];
+  /** Events all groups together keep for late joiners (200,000); past it a group takes no more joiners. */
+  maxRetainedEvents?: number;
+  /**
+   * How long a group reuses an entity another subgraph returned for one of its events (1 s), so
+   * consecutive events do not fetch unchanged entities again; what a viewer sees is at most this
+   * stale. 0 fetches for every event.
+   */
+  entityCacheTtlMs?: number;
 }
 
 export interface SubscribeRequest<Context> {
@@ -47,6 +87,10 @@ export interface SubscribeRequest<Context> {
  * owning subgraph, and a `rest` plan, executed for every event by @apollo/gateway's executor
  * with the event as the primary fetch's answer, so fields of any other subgraph resolve as in
  * a query. Knows nothing of Mary.
+ *
+ * Client subscriptions ("viewers") of the same operation, variables and share key form one
+ * group: one subscription to the subgraph and one resolution of each event, whose result every
+ * viewer of the group receives, each at its own pace.
  */
 export class SubscriptionEngine<Context extends Record<string, any>> {
   /** The client-facing schema (what subscriptions are validated against). */
@@ -57,7 +101,12 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
   private readonly plans = new Map<string, QueryPlan>();
   private readonly clients = new Map<string, Client>();
   private readonly urls: Map<string, string>;
-  private open = 0;
+  /** Groups a new viewer with the same key joins (the newest one of a key, while it takes joiners). */
+  private readonly joinable = new Map<string, SubscriptionGroup>();
+  private readonly replayFields: ReadonlySet<string>;
+  private upstreams = 0;
+  private viewers = 0;
+  private retained = 0;
 
   constructor(private readonly options: SubscriptionEngineOptions<Context>) {
     const supergraph = Supergraph.build(options.supergraphSdl);
@@ -66,6 +115,7 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
     this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
     this.planner = new QueryPlanner(supergraph);
     this.urls = new Map(options.subgraphs.map(({ name, url }) => [name, url]));
+    this.replayFields = new Set(options.replayFromStart ?? []);
   }
 
   /** The query plan of a subscription (cached by its text and operation name). */
@@ -83,51 +133,37 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
 
   /**
    * Subscribes to a validated subscription operation: every event the owning subgraph pushes
-   * becomes one complete result. `return()` on the iterator ends the subgraph's subscription.
+   * becomes one complete result. `return()` on the iterator ends this viewer, and the subgraph's
+   * subscription with its last viewer.
    */
   subscribe(request: SubscribeRequest<Context>): AsyncIterableIterator<ExecutionResult> {
     const plan = this.plan(request.document, request.operationName);
     if (plan.node?.kind !== "Subscription") throw new Error("Not a subscription operation");
-    const { primary, rest } = plan.node;
-    const variables = request.variables ?? {};
-    const subgraph = primary.serviceName;
-    const client = this.client(subgraph);
-    this.open++;
-    const events = new EventQueue(
-      subgraph,
+    const share = this.options.shareKey?.(request.context, request.document) ?? null;
+    const key =
+      share === null
+        ? null
+        : [request.operationName ?? "", print(request.document), canonicalJson(request.variables ?? {}), share].join(
+            "\n",
+          );
+    const group = (key !== null && this.joinable.get(key)) || this.startGroup(request, plan.node, key);
+    const viewer = new Viewer(
       this.options.maxQueuedEvents ?? DEFAULT_MAX_QUEUED_EVENTS,
       this.options.maxStallMs ?? DEFAULT_MAX_STALL_MS,
-      () => this.open--,
     );
-    events.unsubscribe = client.subscribe(
-      {
-        query: primary.operation,
-        operationName: primary.operationName ?? undefined,
-        variables: Object.fromEntries((primary.variableUsages ?? []).map((name) => [name, variables[name]])),
-        extensions: { headers: this.options.subgraphHeaders?.(request.context) ?? {} },
-      },
-      events,
-    );
-    const resolveEvent = (event: ExecutionResult) => this.resolveEvent(request, primary, rest, event);
-    return {
-      async next(): Promise<IteratorResult<ExecutionResult>> {
-        const step = await events.take();
-        if (step.done) return step;
-        return { done: false, value: await resolveEvent(step.value) };
-      },
-      async return() {
-        events.cancel();
-        return { done: true, value: undefined };
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
+    this.viewers++;
+    group.join(viewer, () => this.viewers--);
+    return viewer;
   }
 
-  /** Subscriptions to subgraphs held right now (one per client subscription until it ends or is cut off). */
+  /** Subscriptions to subgraphs held right now: one per group, until it ends or loses its last viewer. */
   get openSubgraphSubscriptions(): number {
-    return this.open;
+    return this.upstreams;
+  }
+
+  /** Client subscriptions of groups right now (one that ended is not, even while its client reads what waited). */
+  get openViewers(): number {
+    return this.viewers;
   }
 
   /** Closes the connections to the subgraphs. */
@@ -136,11 +172,60 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
     this.clients.clear();
   }
 
+  private startGroup(
+    request: SubscribeRequest<Context>,
+    node: { primary: FetchNode; rest?: PlanNode },
+    key: string | null,
+  ): SubscriptionGroup {
+    const { primary, rest } = node;
+    const client = this.client(primary.serviceName);
+    const variables = request.variables ?? {};
+    const serviceMap = batchedEntityFetches(
+      this.options.serviceMap,
+      this.options.entityCacheTtlMs ?? DEFAULT_ENTITY_CACHE_TTL_MS,
+    );
+    const operationContext = buildOperationContext({
+      schema: this.schema,
+      operationDocument: request.document,
+      operationName: request.operationName ?? undefined,
+    });
+    const replays = key !== null && this.replayFields.has(rootFieldOf(request.document, request.operationName));
+    const maxRetained = this.options.maxRetainedEvents ?? DEFAULT_MAX_RETAINED_EVENTS;
+    // Every viewer of a group resolves the same, so the first one's context serves them all.
+    const group: SubscriptionGroup = new SubscriptionGroup(primary.serviceName, replays, {
+      resolve: (event) => this.resolveEvent(request, primary, rest, serviceMap, operationContext, event),
+      retain: () => {
+        if (this.retained >= maxRetained) return false;
+        this.retained++;
+        return true;
+      },
+      release: (count) => (this.retained -= count),
+      unlist: () => {
+        if (key !== null && this.joinable.get(key) === group) this.joinable.delete(key);
+      },
+      upstreamClosed: () => this.upstreams--,
+    });
+    this.upstreams++;
+    if (key !== null) this.joinable.set(key, group);
+    group.unsubscribe = client.subscribe(
+      {
+        query: primary.operation,
+        operationName: primary.operationName ?? undefined,
+        variables: Object.fromEntries((primary.variableUsages ?? []).map((name) => [name, variables[name]])),
+        extensions: { headers: this.options.subgraphHeaders?.(request.context) ?? {} },
+      },
+      group,
+    );
+    return group;
+  }
+
   /** One event: the primary fetch's data, completed by the plan's `rest`, shaped like the operation. */
   private async resolveEvent(
     request: SubscribeRequest<Context>,
     primary: FetchNode,
     rest: PlanNode | undefined,
+    serviceMap: ServiceMap,
+    operationContext: ReturnType<typeof buildOperationContext>,
     event: ExecutionResult,
   ): Promise<ExecutionResult> {
     if (!event.data) return { errors: event.errors ?? [] };
@@ -152,11 +237,6 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
     const eventSource: GraphQLDataSource = {
       process: async () => ({ data: event.data as Record<string, unknown> }),
     };
-    const operationContext = buildOperationContext({
-      schema: this.schema,
-      operationDocument: request.document,
-      operationName: request.operationName ?? undefined,
-    });
     const requestContext = {
       request: {
         query: print(request.document),
@@ -172,7 +252,7 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
     };
     const result = await executeQueryPlan(
       plan,
-      { ...this.options.serviceMap, [EVENT_SOURCE]: eventSource },
+      { ...serviceMap, [EVENT_SOURCE]: eventSource },
       requestContext as never,
       operationContext,
       this.supergraphSchema,
@@ -203,40 +283,100 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
   }
 }
 
+/** JSON with object keys sorted, so equal variables give equal text whatever order they came in. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item && typeof item === "object" && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : item,
+  );
+}
+
+/** The root field a subscription operation selects (a subscription has exactly one). */
+function rootFieldOf(document: DocumentNode, operationName?: string | null): string {
+  const selection = getOperationAST(document, operationName)?.selectionSet.selections[0];
+  return selection?.kind === Kind.FIELD ? selection.name.value : "";
+}
+
+/** Calls `each` for every item, letting the event loop run between chunks of FAN_OUT_CHUNK. */
+async function inChunks<T>(items: readonly T[], each: (item: T) => void): Promise<void> {
+  for (let start = 0; start < items.length; start += FAN_OUT_CHUNK) {
+    if (start > 0) await nextTurn();
+    for (const item of items.slice(start, start + FAN_OUT_CHUNK)) each(item);
+  }
+}
+
+/** What a group needs from the engine that made it. */
+interface GroupHooks {
+  /** Completes one event with the plan's `rest`. */
+  resolve: (event: ExecutionResult) => Promise<ExecutionResult>;
+  /** Takes a place for one more retained event among all groups; false when there is none. */
+  retain: () => boolean;
+  /** Gives back places taken with `retain`. */
+  release: (count: number) => void;
+  /** Takes the group out of the joinable ones: later viewers start a group of their own. */
+  unlist: () => void;
+  /** The subscription to the subgraph has ended (by the subgraph, or with the last viewer). */
+  upstreamClosed: () => void;
+}
+
+/** An event being resolved, or the end of the subgraph's subscription, in the order they came. */
+type Arrival =
+  | { kind: "event"; result?: ExecutionResult; ready: boolean }
+  | { kind: "end"; errors?: readonly GraphQLError[]; ready: true };
+
 /**
- * One subscription's events from its subgraph, waiting until the client takes them. The
- * connection to the subgraph is shared by many subscriptions, so a client that stops reading
- * cannot slow it down; instead, once more than `maxQueued` events wait and the client has taken
- * none for `maxStallMs`, the subscription is ended (RATE_LIMITED) rather than hold memory
- * without bound. A burst (a long run replayed) to a client that keeps reading is not cut off.
+ * One subscription to a subgraph and its viewers. Each event is resolved once, concurrently with
+ * the events around it (so their entity fetches coalesce), and handed to every viewer strictly in
+ * arrival order. For a replay-from-start field, the results so far are kept for late joiners.
  */
-class EventQueue implements Sink<ExecutionResult> {
+class SubscriptionGroup implements Sink<ExecutionResult> {
   /** Ends the subscription in the subgraph; set once subscribed. */
   unsubscribe: () => void = () => {};
-  private readonly queue: ExecutionResult[] = [];
-  private end: { errors?: readonly GraphQLError[] } | null = null;
-  private endReported = false;
-  private wake: (() => void) | null = null;
-  private lastTaken = Date.now();
-  private stallCheck: NodeJS.Timeout | undefined;
+  private readonly viewers = new Set<Viewer>();
+  private readonly arrivals: Arrival[] = [];
+  /** Every result so far, for late joiners; null when the field does not replay or the group stopped keeping them. */
+  private history: ExecutionResult[] | null;
+  private upstreamOpen = true;
+  private delivering = false;
 
   constructor(
     private readonly subgraph: string,
-    private readonly maxQueued: number,
-    private readonly maxStallMs: number,
-    private readonly onEnd: () => void,
-  ) {}
+    replays: boolean,
+    private readonly hooks: GroupHooks,
+  ) {
+    this.history = replays ? [] : null;
+  }
+
+  /** Adds a viewer: it gets the results from now on, after the history when the field replays. */
+  join(viewer: Viewer, onEnd: () => void): void {
+    this.viewers.add(viewer);
+    viewer.onEnd = () => {
+      onEnd();
+      this.leave(viewer);
+    };
+    if (this.history) viewer.startWith(this.history);
+  }
 
   next(event: ExecutionResult): void {
-    if (this.end) return;
-    this.queue.push(event);
-    this.wake?.();
-    if (this.queue.length > this.maxQueued) this.stallCheck ??= setTimeout(() => this.checkStall(), this.maxStallMs);
+    if (!this.upstreamOpen) return;
+    const arrival: Arrival = { kind: "event", ready: false };
+    this.arrivals.push(arrival);
+    this.hooks
+      .resolve(event)
+      .catch((error: unknown) => ({
+        errors: [new GraphQLError("The event could not be resolved", { originalError: error as Error })],
+      }))
+      .then((result) => {
+        arrival.result = result;
+        arrival.ready = true;
+        void this.deliver();
+      });
   }
 
   /** The subgraph refused the operation (GraphQL errors), or its socket closed (restart, crash). */
   error(error: unknown): void {
-    this.finish(
+    this.closeUpstream(
       Array.isArray(error)
         ? error.map((e: GraphQLError) => new GraphQLError(e.message, { extensions: e.extensions }))
         : [
@@ -248,15 +388,134 @@ class EventQueue implements Sink<ExecutionResult> {
   }
 
   complete(): void {
-    this.finish();
+    this.closeUpstream();
   }
 
-  /** The next event; after the last, the subscription's error (if it ended with one), then done. */
-  async take(): Promise<IteratorResult<ExecutionResult>> {
+  /** The subgraph ended: no one joins any more, and each viewer ends after the results before the end. */
+  private closeUpstream(errors?: readonly GraphQLError[]): void {
+    if (!this.upstreamOpen) return;
+    this.upstreamOpen = false;
+    this.hooks.unlist();
+    this.dropHistory();
+    this.hooks.upstreamClosed();
+    this.arrivals.push({ kind: "end", errors, ready: true });
+    void this.deliver();
+  }
+
+  private leave(viewer: Viewer): void {
+    this.viewers.delete(viewer);
+    if (this.viewers.size > 0) return;
+    this.hooks.unlist();
+    this.dropHistory();
+    this.arrivals.length = 0;
+    if (this.upstreamOpen) {
+      this.upstreamOpen = false;
+      this.unsubscribe();
+      this.hooks.upstreamClosed();
+    }
+  }
+
+  /** Hands out the resolved arrivals at the head of the line, one at a time. */
+  private async deliver(): Promise<void> {
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      while (this.arrivals[0]?.ready) {
+        const arrival = this.arrivals.shift()!;
+        if (arrival.kind === "end") {
+          await inChunks([...this.viewers], (viewer) => viewer.finish(arrival.errors));
+        } else {
+          const result = arrival.result!;
+          this.keep(result);
+          // Viewers that join during the fan-out have it in their history (or joined after it).
+          await inChunks([...this.viewers], (viewer) => viewer.push(result));
+        }
+      }
+    } finally {
+      this.delivering = false;
+    }
+  }
+
+  private keep(result: ExecutionResult): void {
+    if (!this.history) return;
+    if (this.hooks.retain()) {
+      this.history.push(result);
+      return;
+    }
+    // Out of room: viewers already in have what they need; a later one starts a group of its own.
+    this.dropHistory();
+    this.hooks.unlist();
+  }
+
+  private dropHistory(): void {
+    if (!this.history) return;
+    this.hooks.release(this.history.length);
+    this.history = null;
+  }
+}
+
+/**
+ * One client subscription's results, waiting until the client takes them. A group's
+ * subscription is shared by many viewers, so a client that stops reading cannot slow it down;
+ * instead, once more than `maxQueued` results wait and the client has taken none for
+ * `maxStallMs`, this viewer alone is ended (RATE_LIMITED) rather than hold memory without
+ * bound. A burst (a long run replayed) to a client that keeps reading is not cut off.
+ */
+class Viewer implements AsyncIterableIterator<ExecutionResult> {
+  /** Called once, when the viewer ends however it ends; set by the group it joins. */
+  onEnd: () => void = () => {};
+  /** The group's history when this viewer joined: the first `backlogEnd` of it are its to take first. */
+  private backlog: readonly ExecutionResult[] = [];
+  private backlogEnd = 0;
+  private backlogNext = 0;
+  private readonly queue: ExecutionResult[] = [];
+  private end: { errors?: readonly GraphQLError[] } | null = null;
+  private endReported = false;
+  private wake: (() => void) | null = null;
+  private lastTaken = Date.now();
+  private stallCheck: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly maxQueued: number,
+    private readonly maxStallMs: number,
+  ) {}
+
+  /** Results the group had before this viewer joined (shared, read up to today's length only). */
+  startWith(history: readonly ExecutionResult[]): void {
+    this.backlog = history;
+    this.backlogEnd = history.length;
+    this.watchQueue();
+  }
+
+  push(result: ExecutionResult): void {
+    if (this.end) return;
+    this.queue.push(result);
+    this.wake?.();
+    this.watchQueue();
+  }
+
+  /**
+   * The group's subscription ended: what waits is still taken, then the error (if any), then
+   * done. A client that does not take it is still cut off, so it cannot hold it forever.
+   */
+  finish(errors?: readonly GraphQLError[]): void {
+    if (this.end) return;
+    this.end = errors ? { errors } : {};
+    this.onEnd();
+    this.wake?.();
+  }
+
+  /** The next result; after the last, the subscription's error (if it ended with one), then done. */
+  async next(): Promise<IteratorResult<ExecutionResult>> {
     this.lastTaken = Date.now();
     for (;;) {
-      const event = this.queue.shift();
-      if (event) return { done: false, value: event };
+      if (this.backlogNext < this.backlogEnd) {
+        const result = this.backlog[this.backlogNext++]!;
+        if (this.backlogNext === this.backlogEnd) this.backlog = [];
+        return { done: false, value: result };
+      }
+      const result = this.queue.shift();
+      if (result) return { done: false, value: result };
       if (this.end) {
         if (!this.end.errors || this.endReported) return { done: true, value: undefined };
         this.endReported = true;
@@ -268,37 +527,194 @@ class EventQueue implements Sink<ExecutionResult> {
   }
 
   /** The client ended the subscription. */
-  cancel(): void {
-    this.unsubscribe();
-    this.queue.length = 0;
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    this.letGo();
+    clearTimeout(this.stallCheck);
     this.endReported = true;
     this.finish();
+    return { done: true, value: undefined };
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<ExecutionResult> {
+    return this;
+  }
+
+  private get waiting(): number {
+    return this.backlogEnd - this.backlogNext + this.queue.length;
+  }
+
+  private watchQueue(): void {
+    if (this.waiting > this.maxQueued) this.stallCheck ??= setTimeout(() => this.checkStall(), this.maxStallMs);
   }
 
   private checkStall(): void {
     this.stallCheck = undefined;
-    if (this.end || this.queue.length <= this.maxQueued) return;
+    if (this.waiting <= this.maxQueued) return;
     const waited = Date.now() - this.lastTaken;
     if (waited < this.maxStallMs) {
       this.stallCheck = setTimeout(() => this.checkStall(), this.maxStallMs - waited);
       return;
     }
-    this.unsubscribe();
-    this.queue.length = 0;
-    this.finish([
-      new GraphQLError(
-        `The client fell more than ${this.maxQueued} events behind and stopped reading; subscribe again ` +
-          "(from the last cursor received, where the field takes one) to resume",
-        { extensions: { code: "RATE_LIMITED" } },
-      ),
-    ]);
+    this.letGo();
+    const error = new GraphQLError(
+      `The client fell more than ${this.maxQueued} events behind and stopped reading; subscribe again ` +
+        "(from the last cursor received, where the field takes one) to resume",
+      { extensions: { code: "RATE_LIMITED" } },
+    );
+    // After the group's end, what waited is dropped all the same, and the client told why.
+    if (this.end) this.end = { errors: [error] };
+    else this.finish([error]);
   }
 
-  private finish(errors?: readonly GraphQLError[]): void {
-    if (this.end) return;
-    this.end = errors ? { errors } : {};
-    clearTimeout(this.stallCheck);
-    this.onEnd();
-    this.wake?.();
+  /** Drops what waits, so a viewer that is ended holds no results. */
+  private letGo(): void {
+    this.backlog = [];
+    this.backlogEnd = this.backlogNext = 0;
+    this.queue.length = 0;
   }
+}
+
+type DataSourceResponse = Awaited<ReturnType<GraphQLDataSource["process"]>>;
+
+/** One caller of an entity fetch waiting for the batch it joined. */
+interface EntityCall {
+  options: GraphQLDataSourceProcessOptions;
+  representations: unknown[];
+  /** The cache key of each representation. */
+  keys: string[];
+  resolve: (response: DataSourceResponse) => void;
+  reject: (error: unknown) => void;
+}
+
+/** One group's data sources: every subgraph's entity fetches batched and cached (EntityBatcher). */
+function batchedEntityFetches(serviceMap: ServiceMap, cacheTtlMs: number): ServiceMap {
+  return Object.fromEntries(
+    Object.entries(serviceMap).map(([name, source]) => [name, new EntityBatcher(source, cacheTtlMs)]),
+  );
+}
+
+/**
+ * A data source as one group sees it. Entity fetches (those whose variables carry
+ * `representations`) of the same operation issued in the same turn of the event loop (the
+ * events of a burst, resolved side by side) become one request for the distinct representations,
+ * its answer split back by position; and each entity is reused for `ttlMs` from when it was
+ * asked for (a caller waits for one being fetched rather than fetch it again). An answer with
+ * errors is not cached or split: each caller's own request is sent alone, so the errors' paths
+ * are right for it. Other fetches pass through.
+ * One per group, never shared: groups differ in who asks, and what they may see.
+ */
+class EntityBatcher implements GraphQLDataSource {
+  /** Entity JSON by key; one TTL for all, so insertion order is (about) expiry order. */
+  private readonly cache = new Map<string, { json: string; expires: number }>();
+  /** Keys being fetched, with what settles when their answer is in (cached or not). */
+  private readonly inflight = new Map<string, Promise<void>>();
+  private readonly batches = new Map<string, EntityCall[]>();
+
+  constructor(
+    private readonly source: GraphQLDataSource,
+    private readonly ttlMs: number,
+  ) {}
+
+  async process(options: GraphQLDataSourceProcessOptions): Promise<DataSourceResponse> {
+    const { representations, ...others } = options.request.variables ?? {};
+    if (!Array.isArray(representations)) return this.source.process(options);
+    const batchKey = `${options.request.query}\n${JSON.stringify(others)}`;
+    const keys = representations.map((representation) => `${batchKey}\n${JSON.stringify(representation)}`);
+    for (;;) {
+      const cached = keys.map((key) => this.cached(key));
+      if (cached.every((json) => json !== undefined)) return entities(cached);
+      if (this.ttlMs <= 0) break;
+      const fetching = keys.filter((_key, i) => cached[i] === undefined).map((key) => this.inflight.get(key));
+      if (fetching.some((settled) => settled === undefined)) break;
+      await Promise.all(fetching);
+    }
+    return new Promise((resolve, reject) => {
+      let batch = this.batches.get(batchKey);
+      if (!batch) {
+        const calls: EntityCall[] = (batch = []);
+        this.batches.set(batchKey, calls);
+        setImmediate(() => {
+          this.batches.delete(batchKey);
+          void this.flush(calls);
+        });
+      }
+      batch.push({ options, representations, keys, resolve, reject });
+    });
+  }
+
+  private async flush(calls: EntityCall[]): Promise<void> {
+    const sentAt = Date.now();
+    const known = new Map<string, string>();
+    const missing = new Map<string, unknown>();
+    for (const call of calls) {
+      call.keys.forEach((key, i) => {
+        if (known.has(key) || missing.has(key)) return;
+        const json = this.cached(key);
+        if (json !== undefined) known.set(key, json);
+        else missing.set(key, call.representations[i]);
+      });
+    }
+    const first = calls[0]!;
+    // A single caller needing all it asked for is sent as it is.
+    const alone = calls.length === 1 && missing.size === first.keys.length;
+    if (missing.size > 0) {
+      const request = alone
+        ? first.options
+        : {
+            ...first.options,
+            request: {
+              ...first.options.request,
+              variables: { ...first.options.request.variables, representations: [...missing.values()] },
+            },
+          };
+      const settled = Promise.withResolvers<void>();
+      for (const key of missing.keys()) this.inflight.set(key, settled.promise);
+      try {
+        const response = await this.source.process(request);
+        const fetched = response.data?._entities;
+        if (response.errors || !Array.isArray(fetched) || fetched.length !== missing.size) {
+          if (alone) return first.resolve(response);
+          for (const call of calls) this.source.process(call.options).then(call.resolve, call.reject);
+          return;
+        }
+        [...missing.keys()].forEach((key, i) => {
+          const json = JSON.stringify(fetched[i] ?? null);
+          known.set(key, json);
+          this.remember(key, json, sentAt);
+        });
+        if (alone) return first.resolve(response);
+      } catch (error) {
+        for (const call of calls) call.reject(error);
+        return;
+      } finally {
+        for (const key of missing.keys()) if (this.inflight.get(key) === settled.promise) this.inflight.delete(key);
+        settled.resolve();
+      }
+    }
+    for (const call of calls) call.resolve(entities(call.keys.map((key) => known.get(key))));
+  }
+
+  private cached(key: string): string | undefined {
+    const entry = this.cache.get(key);
+    if (!entry) return undefined;
+    if (entry.expires > Date.now()) return entry.json;
+    this.cache.delete(key);
+    return undefined;
+  }
+
+  private remember(key: string, json: string, sentAt: number): void {
+    if (this.ttlMs <= 0) return;
+    this.cache.delete(key);
+    this.cache.set(key, { json, expires: sentAt + this.ttlMs });
+    const now = Date.now();
+    for (const [oldKey, entry] of this.cache) {
+      if (entry.expires > now) break;
+      this.cache.delete(oldKey);
+    }
+  }
+}
+
+/** An `_entities` answer of fresh objects (the executor merges into what it is given). */
+function entities(jsons: (string | undefined)[]): DataSourceResponse {
+  return { data: { _entities: jsons.map((json) => (json === undefined ? null : JSON.parse(json))) } };
 }

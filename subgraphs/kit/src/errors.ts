@@ -12,6 +12,11 @@ export const ErrorCode = {
   PLAN_LIMIT: "PLAN_LIMIT",
   /** A service behind the gateway did not answer (down, restarting, too slow): retry later. */
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  /**
+   * A mutation whose service did not answer after it may have received it: it may or may not have
+   * taken effect. Retry with the same idempotency key, or read the result first.
+   */
+  OUTCOME_UNKNOWN: "OUTCOME_UNKNOWN",
   INTERNAL: "INTERNAL",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
