@@ -105,6 +105,31 @@ describe("the log", () => {
     await h.redis.del(runStreamKey(runId));
   });
 
+  test("a run ending while a subscriber starts still reaches it: its final event is never between replay and tail", async () => {
+    // The tail starts after the stream's newest entry; a subscriber that replayed before the tail
+    // knew where that was could miss an event appended in between, and wait for ever.
+    const workspaceId = randomUUID();
+    for (let attempt = 0; attempt < 40; attempt++) {
+      const log = runLog();
+      const runId = randomUUID();
+      const base = { runId, workspaceId, at: new Date() };
+      await log.append({ ...base, seq: 1, type: "STATUS", status: "QUEUED" });
+      await log.append({ ...base, seq: 2, type: "TOKEN", delta: "x" });
+      const received: number[] = [];
+      const following = (async () => {
+        for await (const event of log.stream(runId, 0)) received.push(event.seq);
+      })();
+      await new Promise((resolve) => setImmediate(resolve));
+      await log.append({ ...base, seq: 3, type: "STATUS", status: "SUCCEEDED" });
+      await Promise.race([
+        following,
+        new Promise((_, reject) => setTimeout(() => reject(new Error(`attempt ${attempt}: got ${received}`)), 3_000)),
+      ]);
+      expect(received).toEqual([1, 2, 3]);
+      await h.redis.del(runStreamKey(runId));
+    }
+  });
+
   test("defect 1: a viewer that leaves mid-replay stops reading; nothing is left following the run", async () => {
     const me = user();
     const agent = await $.createAgent(me, { name: "Replayed", provider: "LOCAL" });

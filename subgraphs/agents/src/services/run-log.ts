@@ -172,6 +172,10 @@ export class RunLog {
       live.push(event);
       wake?.();
     });
+    // The tail passes on what comes after the point it started from; replaying only once that
+    // point is known leaves no event between the two.
+    const aborted = new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+    await Promise.race([this.tails.get(runId)?.started, aborted]);
     const onAbort = () => wake?.();
     signal.addEventListener("abort", onAbort);
     this.replays++;
@@ -262,6 +266,9 @@ class RunTail {
   private stopped = false;
   /** The last entry passed on; null until the tail has looked where the stream ends. */
   private lastId: string | null = null;
+  /** Settles once the tail knows where it starts: every later entry reaches its listeners. */
+  readonly started: Promise<void>;
+  private markStarted: () => void = () => {};
 
   constructor(
     private readonly runId: string,
@@ -270,6 +277,7 @@ class RunTail {
   ) {
     this.connection = redis.duplicate({ connectionName: `agents-tail:${runId}`, maxRetriesPerRequest: null });
     this.connection.on("error", () => {}); // reconnects by itself; the shared connection logs Redis trouble
+    this.started = new Promise((resolve) => (this.markStarted = resolve));
     void this.follow();
   }
 
@@ -284,6 +292,7 @@ class RunTail {
   private stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.markStarted();
     this.onStop();
     this.connection.disconnect();
   }
@@ -294,6 +303,7 @@ class RunTail {
       if (this.lastId === null) {
         const [newest] = (await this.connection.xrevrange(key, "+", "-", "COUNT", 1)) as StreamEntry[];
         this.lastId = newest?.[0] ?? "0-0";
+        this.markStarted();
       }
       while (!this.stopped) {
         const reply = (await this.connection.xread(
