@@ -33,6 +33,8 @@ export interface WebSocketStats {
    * variables and share key), so fewer than `subscriptions`.
    */
   subgraphSubscriptions: number;
+  /** Subscriptions whose events the gateway still holds or awaits: not those read to the end or cut off. */
+  viewers: number;
 }
 
 /**
@@ -227,6 +229,7 @@ export function serveWebSockets(options: WebSocketOptions): {
       sockets: wss.clients.size,
       subscriptions,
       subgraphSubscriptions: engine.openSubgraphSubscriptions,
+      viewers: engine.holdingViewers,
     }),
     close: async () => {
       for (const client of wss.clients) client.close(1001, "Server shutting down");

@@ -106,6 +106,7 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
   private readonly replayFields: ReadonlySet<string>;
   private upstreams = 0;
   private viewers = 0;
+  private holding = 0;
   private retained = 0;
 
   constructor(private readonly options: SubscriptionEngineOptions<Context>) {
@@ -152,6 +153,8 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
       this.options.maxStallMs ?? DEFAULT_MAX_STALL_MS,
     );
     this.viewers++;
+    this.holding++;
+    viewer.onRelease = () => this.holding--;
     group.join(viewer, () => this.viewers--);
     return viewer;
   }
@@ -164,6 +167,11 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
   /** Client subscriptions of groups right now (one that ended is not, even while its client reads what waited). */
   get openViewers(): number {
     return this.viewers;
+  }
+
+  /** Client subscriptions whose results the gateway still holds or awaits: not those taken to the end or cut off. */
+  get holdingViewers(): number {
+    return this.holding;
   }
 
   /** Closes the connections to the subgraphs. */
@@ -464,6 +472,9 @@ class SubscriptionGroup implements Sink<ExecutionResult> {
 class Viewer implements AsyncIterableIterator<ExecutionResult> {
   /** Called once, when the viewer ends however it ends; set by the group it joins. */
   onEnd: () => void = () => {};
+  /** Called once, when the viewer holds nothing more: its client took the last result, left, or was cut off. */
+  onRelease: () => void = () => {};
+  private released = false;
   /** The group's history when this viewer joined: the first `backlogEnd` of it are its to take first. */
   private backlog: readonly ExecutionResult[] = [];
   private backlogEnd = 0;
@@ -517,7 +528,10 @@ class Viewer implements AsyncIterableIterator<ExecutionResult> {
       const result = this.queue.shift();
       if (result) return { done: false, value: result };
       if (this.end) {
-        if (!this.end.errors || this.endReported) return { done: true, value: undefined };
+        if (!this.end.errors || this.endReported) {
+          this.release();
+          return { done: true, value: undefined };
+        }
         this.endReported = true;
         return { done: false, value: { errors: this.end.errors } };
       }
@@ -529,6 +543,7 @@ class Viewer implements AsyncIterableIterator<ExecutionResult> {
   /** The client ended the subscription. */
   async return(): Promise<IteratorResult<ExecutionResult>> {
     this.letGo();
+    this.release();
     clearTimeout(this.stallCheck);
     this.endReported = true;
     this.finish();
@@ -556,6 +571,7 @@ class Viewer implements AsyncIterableIterator<ExecutionResult> {
       return;
     }
     this.letGo();
+    this.release();
     const error = new GraphQLError(
       `The client fell more than ${this.maxQueued} events behind and stopped reading; subscribe again ` +
         "(from the last cursor received, where the field takes one) to resume",
@@ -564,6 +580,12 @@ class Viewer implements AsyncIterableIterator<ExecutionResult> {
     // After the group's end, what waited is dropped all the same, and the client told why.
     if (this.end) this.end = { errors: [error] };
     else this.finish([error]);
+  }
+
+  private release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.onRelease();
   }
 
   /** Drops what waits, so a viewer that is ended holds no results. */
