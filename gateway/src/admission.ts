@@ -53,6 +53,10 @@ export interface AdmissionOptions {
   log: Logger;
 }
 
+/** Documents remembered parsed and validated (oldest forgotten first), and the longest text remembered. */
+const MAX_CACHED_DOCUMENTS = 1_000;
+const MAX_CACHED_QUERY_LENGTH = 20_000;
+
 const requestError = (message: string, code: string, status = 400) =>
   new GraphQLError(message, { extensions: { code, http: { status } } });
 
@@ -68,6 +72,8 @@ const requestError = (message: string, code: string, status = 400) =>
  * `admissionPlugin`; graphql-ws has no pipeline of its own and calls `admit`.
  */
 export class Admission {
+  private readonly documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
+
   constructor(private readonly options: AdmissionOptions) {}
 
   /**
@@ -179,13 +185,29 @@ export class Admission {
       if (error instanceof GraphQLError) return [error];
       throw error;
     }
-    const document = this.parse(request.query);
+    const document = this.parsedAndValidated(request.query);
     if (!("kind" in document)) return document;
-    const invalid = this.validate(document);
-    if (invalid.length) return invalid;
     const admitted = this.checkOperation(document, request.operationName, request.variables, transport);
     if (!("document" in admitted)) return admitted;
     return { caller, admitted };
+  }
+
+  /**
+   * The document parsed and validated, or its errors, remembered by its text: thousands of
+   * viewers subscribing to the same run send the same document, and parsing and validating it
+   * each time held the event loop for seconds. (Apollo Server keeps its own cache for HTTP.)
+   */
+  private parsedAndValidated(query: unknown): DocumentNode | readonly GraphQLError[] {
+    const cached = typeof query === "string" ? this.documents.get(query) : undefined;
+    if (cached) return cached;
+    const parsed = this.parse(query);
+    const invalid = "kind" in parsed ? this.validate(parsed) : [];
+    const outcome = invalid.length ? invalid : parsed;
+    if (typeof query === "string" && query.length <= MAX_CACHED_QUERY_LENGTH) {
+      if (this.documents.size >= MAX_CACHED_DOCUMENTS) this.documents.delete(this.documents.keys().next().value!);
+      this.documents.set(query, outcome);
+    }
+    return outcome;
   }
 
   /** The first string literal of the document outside the input bounds (literal nesting is bounded by the token limit). */

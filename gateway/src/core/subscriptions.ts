@@ -121,7 +121,7 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
 
   /** The query plan of a subscription (cached by its text and operation name). */
   plan(document: DocumentNode, operationName?: string | null): QueryPlan {
-    const key = `${operationName ?? ""}\n${print(document)}`;
+    const key = `${operationName ?? ""}\n${printed(document)}`;
     let plan = this.plans.get(key);
     if (!plan) {
       const operation = operationFromDocument(this.apiSchema, document, { operationName: operationName ?? undefined });
@@ -144,7 +144,7 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
     const key =
       share === null
         ? null
-        : [request.operationName ?? "", print(request.document), canonicalJson(request.variables ?? {}), share].join(
+        : [request.operationName ?? "", printed(request.document), canonicalJson(request.variables ?? {}), share].join(
             "\n",
           );
     const group = (key !== null && this.joinable.get(key)) || this.startGroup(request, plan.node, key);
@@ -247,7 +247,7 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
     };
     const requestContext = {
       request: {
-        query: print(request.document),
+        query: printed(request.document),
         variables: request.variables ?? {},
         operationName: request.operationName,
       },
@@ -289,6 +289,15 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
     }
     return client;
   }
+}
+
+const printedDocuments = new WeakMap<DocumentNode, string>();
+
+/** The document's text, printed once per document (the gateway's admission hands the same one to every viewer of it). */
+function printed(document: DocumentNode): string {
+  let text = printedDocuments.get(document);
+  if (text === undefined) printedDocuments.set(document, (text = print(document)));
+  return text;
 }
 
 /** JSON with object keys sorted, so equal variables give equal text whatever order they came in. */

@@ -1,4 +1,4 @@
-import { MongoClient, type Collection, type Db } from "mongodb";
+import { MongoClient, type Collection, type Db, type Filter } from "mongodb";
 import type { Agent } from "./types/agent.type.ts";
 import type { RunEventPage } from "./types/event.type.ts";
 import type { AgentRun } from "./types/run.type.ts";
@@ -56,4 +56,18 @@ export async function openStore(url: string): Promise<AgentStore> {
     store.idempotencyKeys.createIndex({ createdAt: 1 }),
   ]);
   return store;
+}
+
+/**
+ * The document with this `_id` when it belongs to the workspace, else null. Looked up by `_id`
+ * alone and checked here: FerretDB on SQLite finds a document by `_id` without a scan, but scans
+ * the whole collection as soon as the filter has another field.
+ */
+export async function findInWorkspace<T extends { _id: string; workspaceId: string }>(
+  collection: Collection<T>,
+  _id: string,
+  workspaceId: string,
+): Promise<T | null> {
+  const found = (await collection.findOne({ _id } as Filter<T>)) as T | null;
+  return found?.workspaceId === workspaceId ? found : null;
 }

@@ -11,7 +11,7 @@ import {
   type Redis,
 } from "@mary/kit";
 import { LOCAL_MODELS } from "../providers/local.provider.ts";
-import type { AgentStore } from "../store.ts";
+import { findInWorkspace, type AgentStore } from "../store.ts";
 import { AGENT_TOOLS, type Agent, type AgentProvider, type AgentTool } from "../types/agent.type.ts";
 import type { IdempotencyKeys } from "./idempotency.ts";
 import { timeKeysetFilter, toTimeConnection } from "./paging.ts";
@@ -44,7 +44,7 @@ export class AgentService {
   ) {}
 
   async get(caller: AuthenticatedPrincipal, id: string): Promise<Agent> {
-    const agent = await this.store.agents.findOne({ _id: id, workspaceId: caller.workspaceId });
+    const agent = await findInWorkspace(this.store.agents, id, caller.workspaceId);
     if (!agent) throw notFound("Agent");
     return agent;
   }
@@ -54,7 +54,7 @@ export class AgentService {
    * One look-up by `_id` each: FerretDB scans the collection for `$in`, not for a single `_id`.
    */
   async many(workspaceId: string, ids: readonly string[]): Promise<(Agent | null)[]> {
-    return Promise.all(ids.map((_id) => this.store.agents.findOne({ _id, workspaceId })));
+    return Promise.all(ids.map((id) => findInWorkspace(this.store.agents, id, workspaceId)));
   }
 
   list(caller: AuthenticatedPrincipal, page: PageRequest): Promise<Connection<Agent>> {
@@ -105,7 +105,7 @@ export class AgentService {
         });
         return agent;
       },
-      (id) => this.store.agents.findOne({ _id: id, workspaceId: caller.workspaceId }),
+      (id) => findInWorkspace(this.store.agents, id, caller.workspaceId),
     );
   }
 
@@ -120,8 +120,9 @@ export class AgentService {
     // A new provider needs a model it knows: the one given, or its default.
     if (input.model != null || provider !== agent.provider) changes.model = this.checkModel(provider, input.model);
     if (input.tools != null) changes.tools = checkTools(input.tools);
+    // The agent is the caller's (checked above), so its `_id` alone finds it.
     const updated = await this.store.agents.findOneAndUpdate(
-      { _id: id, workspaceId: caller.workspaceId },
+      { _id: id },
       { $set: changes },
       { returnDocument: "after" },
     );
@@ -131,7 +132,8 @@ export class AgentService {
 
   /** Deletes the agent; its runs stay as history (their `agent` is then null). */
   async delete(caller: AuthenticatedPrincipal, id: string): Promise<string> {
-    const result = await this.store.agents.deleteOne({ _id: id, workspaceId: caller.workspaceId });
+    await this.get(caller, id);
+    const result = await this.store.agents.deleteOne({ _id: id });
     if (result.deletedCount !== 1) throw notFound("Agent");
     return id;
   }

@@ -11,7 +11,7 @@ import {
   type PageRequest,
   type Redis,
 } from "@mary/kit";
-import type { AgentStore } from "../store.ts";
+import { findInWorkspace, type AgentStore } from "../store.ts";
 import {
   eventCursor,
   seqOfCursor,
@@ -97,7 +97,7 @@ export class RunService {
         this.executor.submit({ run, agent, principal: caller, nextSeq: 2 });
         return run;
       },
-      (id) => this.store.runs.findOne({ _id: id, workspaceId: caller.workspaceId }),
+      (id) => findInWorkspace(this.store.runs, id, caller.workspaceId),
     );
   }
 
@@ -126,7 +126,7 @@ export class RunService {
   }
 
   async get(caller: AuthenticatedPrincipal, id: string): Promise<AgentRun> {
-    const run = await this.store.runs.findOne({ _id: id, workspaceId: caller.workspaceId });
+    const run = await findInWorkspace(this.store.runs, id, caller.workspaceId);
     if (!run) throw notFound("Agent run");
     return run;
   }
@@ -136,7 +136,7 @@ export class RunService {
    * look-up by `_id` each: FerretDB scans the collection for `$in`, not for a single `_id`.
    */
   async many(workspaceId: string, ids: readonly string[]): Promise<(AgentRun | null)[]> {
-    return Promise.all(ids.map((_id) => this.store.runs.findOne({ _id, workspaceId })));
+    return Promise.all(ids.map((id) => findInWorkspace(this.store.runs, id, workspaceId)));
   }
 
   list(workspaceId: string, agentId: string, page: PageRequest): Promise<Connection<AgentRun>> {
