@@ -710,6 +710,7 @@ describe("runs across agents processes", () => {
       { _id: run.id },
       { $set: { status: "RUNNING", output: "", workerId: randomUUID(), heartbeatAt: new Date(Date.now() - 120_000) } },
     );
+    await h.redis.del(`agents:run:${run.id}:live`); // long expired, as the process died long ago
     const next = await startAgents(loadAgentsConfig(h.env));
     try {
       await eventually(async () => (await $.getRun(me, run.id)).status === "SUCCEEDED");

@@ -8,6 +8,7 @@ import type { Agent, AgentProvider } from "../types/agent.type.ts";
 import type { RunEventDocument } from "../types/event.type.ts";
 import type { AgentRun, RunStatus } from "../types/run.type.ts";
 import type { RunLog } from "./run-log.ts";
+import { expireLiveState, saveLiveState } from "./run-state.ts";
 
 /** A run handed to the executor, with the principal its tools act as (kept in memory only). */
 export interface RunJob {
@@ -50,6 +51,9 @@ export const cancelKey = (runId: string) => `agents:run:${runId}:cancel`;
 /** Whoever sets it first (NX) writes the run's end: its worker, or a process ending it as abandoned. */
 export const endClaimKey = (runId: string) => `agents:run:${runId}:ended`;
 
+/** Runs that ended but whose events are not yet archived in MongoDB (a sweep retries them). */
+export const UNARCHIVED_RUNS = "agents:unarchived-runs";
+
 /** Claims the right to end a run; false when another writer has it already. */
 export async function claimEnd(redis: Redis, runId: string, by: string): Promise<boolean> {
   return (await redis.set(endClaimKey(runId), by, "PX", RUN_KEY_TTL_MS, "NX")) === "OK";
@@ -77,14 +81,15 @@ const SHUTDOWN = "shutdown";
 const INTERNAL_FAILURE = "The run stopped because of an internal error";
 
 /**
- * Writes one run: its events in order, and its document, which only this writer changes while
- * the run lives (cancel requests and liveness are in Redis), so FerretDB's non-atomic updates
- * cannot lose one of its fields. Document writes are queued one after another and retried; the
- * output is saved in the background every 500 ms or so, so tokens never wait for MongoDB.
+ * Writes one run: its events in order, its live state in Redis while it runs (status, output
+ * so far, every 500 ms or so, in the background so tokens never wait), and its document once, at
+ * the end (run-state.ts says why). Only this writer changes the run while it lives (cancel
+ * requests and liveness are in Redis too), so FerretDB's non-atomic updates cannot lose a field.
  */
 class RunWriter {
   output = "";
   tokensUsed = 0;
+  private startedAt: Date | null = null;
   private lastFlush = Date.now();
   private writes: Promise<unknown> = Promise.resolve();
   private flushing = false;
@@ -118,13 +123,12 @@ class RunWriter {
     this.lastFlush = Date.now();
     if (this.flushing) return;
     this.flushing = true;
-    const { output, tokensUsed } = this;
-    void this.write({ output, tokensUsed, heartbeatAt: new Date() })
-      .catch((error: unknown) =>
-        this.options.logger.warn({ err: error, runId: this.job.run._id }, "could not save a run's output"),
-      )
+    const { redis, logger } = this.options;
+    const runId = this.job.run._id;
+    void saveLiveState(redis, runId, { output: this.output, tokensUsed: this.tokensUsed })
+      .catch((error: unknown) => logger.warn({ err: error, runId }, "could not save a run's output"))
       .finally(() => (this.flushing = false));
-    void this.options.redis.exists(cancelKey(this.job.run._id)).then(
+    void redis.exists(cancelKey(runId)).then(
       (requested) => requested && this.onCancelRequested(),
       () => {},
     );
@@ -132,30 +136,35 @@ class RunWriter {
 
   async setStatus(status: RunStatus, error: string | null = null): Promise<void> {
     const now = new Date();
+    const { redis, log, logger } = this.options;
+    const runId = this.job.run._id;
     if (status === "RUNNING") {
-      await this.write({ status, startedAt: now, workerId: this.workerId, heartbeatAt: now });
+      this.startedAt = now;
+      await saveLiveState(redis, runId, { status, startedAt: now, heartbeatAt: now });
       await this.emit({ type: "STATUS", status });
       return;
     }
-    const runId = this.job.run._id;
     // A process that took this run for abandoned has ended it already: its end stands.
-    if (!(await claimEnd(this.options.redis, runId, this.workerId))) return;
-    const { output, tokensUsed } = this;
+    if (!(await claimEnd(redis, runId, this.workerId))) return;
+    // Listed before anything is written: a sweep finishes what a process dying from here leaves.
+    await redis.sadd(UNARCHIVED_RUNS, runId);
+    const { output, tokensUsed, startedAt } = this;
+    // The events still to come are ERROR (when failed) and this STATUS: the run's last number is known.
+    const eventCount = this.job.nextSeq - 1 + (error ? 2 : 1);
     try {
-      await this.write({ status, output, tokensUsed, error, finishedAt: now, heartbeatAt: now });
+      await this.write({ status, output, tokensUsed, error, startedAt, finishedAt: now, heartbeatAt: now, eventCount });
     } catch (writeError) {
       // The stream is the run's record: it still gets its end, and a sweep brings the document in line.
-      this.options.logger.error({ err: writeError, runId }, "could not save a run's final status");
+      logger.error({ err: writeError, runId }, "could not save a run's final status");
     }
     // The document is written first, so a subscriber that reads the run on this event sees the new status.
     if (error) await this.emit({ type: "ERROR", error });
     await this.emit({ type: "STATUS", status });
-    // Left unarchived, the stream stays in Redis and a later sweep archives it (RunService).
-    await retried(() => this.options.log.archive(runId))
-      .then((eventCount) => this.write({ eventCount }))
-      .catch((archiveError: unknown) =>
-        this.options.logger.warn({ err: archiveError, runId }, "could not archive a run's events"),
-      );
+    await expireLiveState(redis, runId).catch(() => {});
+    // Left unarchived, the run stays in the set and a later sweep archives it (RunService).
+    await retried(() => log.archive(runId))
+      .then(() => redis.srem(UNARCHIVED_RUNS, runId))
+      .catch((archiveError: unknown) => logger.warn({ err: archiveError, runId }, "could not archive a run's events"));
   }
 
   /** Queues a write of the run's document after the ones before it. */

@@ -23,8 +23,9 @@ import { isFinished, type AgentRun, type RunStatus } from "../types/run.type.ts"
 import type { AgentService } from "./agent.service.ts";
 import type { IdempotencyKeys } from "./idempotency.ts";
 import { timeKeysetFilter, toTimeConnection } from "./paging.ts";
-import { claimEnd, requestCancel, retried, workerKey, type RunExecutor } from "./run-executor.ts";
+import { claimEnd, requestCancel, retried, UNARCHIVED_RUNS, workerKey, type RunExecutor } from "./run-executor.ts";
 import { isLastEvent, type RunLog } from "./run-log.ts";
+import { withLiveState } from "./run-state.ts";
 
 /** Every agents process listens here for runs to stop; the one holding the run stops it. */
 export const CANCEL_CHANNEL = "agents:cancel";
@@ -97,7 +98,7 @@ export class RunService {
         this.executor.submit({ run, agent, principal: caller, nextSeq: 2 });
         return run;
       },
-      (id) => findInWorkspace(this.store.runs, id, caller.workspaceId),
+      (id) => this.get(caller, id).catch(() => null),
     );
   }
 
@@ -125,8 +126,9 @@ export class RunService {
     }
   }
 
+  /** The run as it is now (a live one with its live state, run-state.ts). */
   async get(caller: AuthenticatedPrincipal, id: string): Promise<AgentRun> {
-    const run = await findInWorkspace(this.store.runs, id, caller.workspaceId);
+    const [run] = await withLiveState(this.redis, [await findInWorkspace(this.store.runs, id, caller.workspaceId)]);
     if (!run) throw notFound("Agent run");
     return run;
   }
@@ -136,18 +138,17 @@ export class RunService {
    * look-up by `_id` each: FerretDB scans the collection for `$in`, not for a single `_id`.
    */
   async many(workspaceId: string, ids: readonly string[]): Promise<(AgentRun | null)[]> {
-    return Promise.all(ids.map((id) => findInWorkspace(this.store.runs, id, workspaceId)));
+    const runs = await Promise.all(ids.map((id) => findInWorkspace(this.store.runs, id, workspaceId)));
+    return withLiveState(this.redis, runs);
   }
 
-  list(workspaceId: string, agentId: string, page: PageRequest): Promise<Connection<AgentRun>> {
-    return toTimeConnection(
-      this.store.runs
-        .find({ workspaceId, agentId, ...timeKeysetFilter(page) })
-        .sort({ createdAt: -1, _id: -1 })
-        .limit(page.first + 1)
-        .toArray(),
-      page,
-    );
+  async list(workspaceId: string, agentId: string, page: PageRequest): Promise<Connection<AgentRun>> {
+    const found = await this.store.runs
+      .find({ workspaceId, agentId, ...timeKeysetFilter(page) })
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(page.first + 1)
+      .toArray();
+    return toTimeConnection(withLiveState(this.redis, found) as Promise<AgentRun[]>, page);
   }
 
   /** A page of the run's stored events after the cursor, in order. */
@@ -185,29 +186,45 @@ export class RunService {
    * failed. Any process may call it; one wins per run.
    */
   async failAbandoned(): Promise<number> {
-    const quietSince = new Date(Date.now() - ABANDONED_AFTER_MS);
-    const stale = await this.store.runs
-      .find({ status: { $in: ["QUEUED", "RUNNING"] }, heartbeatAt: { $lt: quietSince } })
-      .limit(100)
+    const quietSince = Date.now() - ABANDONED_AFTER_MS;
+    const unfinished = await this.store.runs
+      .find({ status: { $in: ["QUEUED", "RUNNING"] } })
+      .limit(500)
       .toArray();
     let ended = 0;
-    for (const run of stale) {
-      if (!(await this.workerAlive(run)) && (await this.endAbandoned(run, "FAILED"))) ended++;
+    for (const run of await withLiveState(this.redis, unfinished)) {
+      if (!run || run.heartbeatAt.getTime() >= quietSince || (await this.workerAlive(run))) continue;
+      if (await this.endAbandoned(run, "FAILED")) ended++;
     }
-    const unarchived = await this.store.runs
-      .find({
-        status: { $in: ["SUCCEEDED", "FAILED", "CANCELLED"] },
-        eventCount: null,
-        finishedAt: { $lt: quietSince },
-      })
-      .limit(100)
-      .toArray();
-    for (const run of unarchived) {
-      const eventCount = await this.log.archive(run._id);
-      if (eventCount > 0) await this.store.runs.updateOne({ _id: run._id }, { $set: { eventCount } });
+    for (const runId of await this.redis.srandmember(UNARCHIVED_RUNS, 100)) {
+      await this.finishArchive(runId, quietSince).catch((error: unknown) =>
+        this.logger.warn({ err: error, runId }, "could not archive a run's events"),
+      );
     }
     await this.idempotency.expire();
     return ended;
+  }
+
+  /**
+   * Archives an ended run whose worker did not (it died, or MongoDB failed), after appending the
+   * final events its document has and its stream lacks.
+   */
+  private async finishArchive(runId: string, quietSince: number): Promise<void> {
+    const run = await this.store.runs.findOne({ _id: runId });
+    if (run && (!isFinished(run.status) || (run.finishedAt?.getTime() ?? 0) >= quietSince)) return;
+    if (run && !(await this.workerAlive(run))) {
+      const events = await this.log.all(runId);
+      const last = events.at(-1);
+      if (!last || !isLastEvent(last)) {
+        let seq = last?.seq ?? 0;
+        const base = { runId, workspaceId: run.workspaceId, at: run.finishedAt ?? new Date() };
+        if (run.error) await this.log.append({ ...base, seq: ++seq, type: "ERROR", error: run.error });
+        await this.log.append({ ...base, seq: ++seq, type: "STATUS", status: run.status });
+        if (seq !== run.eventCount) await this.store.runs.updateOne({ _id: runId }, { $set: { eventCount: seq } });
+      }
+    } else if (run) return; // its worker is still at it
+    await this.log.archive(runId);
+    await this.redis.srem(UNARCHIVED_RUNS, runId);
   }
 
   private async workerAlive(run: AgentRun): Promise<boolean> {
@@ -231,7 +248,16 @@ export class RunService {
       await retried(() =>
         this.store.runs.updateOne(
           { _id: run._id },
-          { $set: { status: lastEvent.status!, error, output, finishedAt: new Date(lastEvent.at), heartbeatAt: now } },
+          {
+            $set: {
+              status: lastEvent.status!,
+              error,
+              output,
+              finishedAt: new Date(lastEvent.at),
+              heartbeatAt: now,
+              eventCount: lastEvent.seq,
+            },
+          },
         ),
       );
     } else {
@@ -251,8 +277,8 @@ export class RunService {
       for (const event of ending) await this.log.append(event);
       this.logger.warn({ runId: run._id, status }, "ended an abandoned run");
     }
-    const eventCount = await this.log.archive(run._id);
-    await this.store.runs.updateOne({ _id: run._id }, { $set: { eventCount } });
+    await this.log.archive(run._id);
+    await this.redis.srem(UNARCHIVED_RUNS, run._id);
     return true;
   }
 }
