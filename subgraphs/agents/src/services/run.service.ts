@@ -174,7 +174,10 @@ export class RunService {
   /** The run's events after the cursor: stored, then live, once each, until the run ends. */
   async subscribe(caller: AuthenticatedPrincipal, runId: string, after: string | null) {
     const afterSeq = seqOfCursor(after);
-    const run = await this.store.runs.findOne({ _id: runId }, { projection: { workspaceId: 1 } });
+    // Whose run it is: its stream's first event says, from Redis, while the stream exists; joining a
+    // live run then waits for no MongoDB read (FerretDB's reads queue behind its writes).
+    const [first] = await this.log.read(runId, 0, 1);
+    const run = first ?? (await this.store.runs.findOne({ _id: runId }, { projection: { workspaceId: 1 } }));
     if (!run) throw notFound("Agent run");
     // Run ids are random UUIDs; saying that one belongs elsewhere tells nothing about its content.
     if (run.workspaceId !== caller.workspaceId) throw forbidden("This run belongs to another workspace");
@@ -211,18 +214,19 @@ export class RunService {
    */
   private async finishArchive(runId: string, quietSince: number): Promise<void> {
     const run = await this.store.runs.findOne({ _id: runId });
-    if (run && (!isFinished(run.status) || (run.finishedAt?.getTime() ?? 0) >= quietSince)) return;
-    if (run && !(await this.workerAlive(run))) {
-      const events = await this.log.all(runId);
-      const last = events.at(-1);
-      if (!last || !isLastEvent(last)) {
-        let seq = last?.seq ?? 0;
-        const base = { runId, workspaceId: run.workspaceId, at: run.finishedAt ?? new Date() };
-        if (run.error) await this.log.append({ ...base, seq: ++seq, type: "ERROR", error: run.error });
-        await this.log.append({ ...base, seq: ++seq, type: "STATUS", status: run.status });
-        if (seq !== run.eventCount) await this.store.runs.updateOne({ _id: runId }, { $set: { eventCount: seq } });
-      }
-    } else if (run) return; // its worker is still at it
+    // Another deployment's run (the set is Redis-wide), or one still ending: not this sweep's.
+    if (!run || !isFinished(run.status) || (run.finishedAt?.getTime() ?? 0) >= quietSince) return;
+    const events = await this.log.all(runId);
+    const last = events.at(-1);
+    if (!last || !isLastEvent(last)) {
+      // A worker still alive a minute after ending the run is at it; one gone left its end unwritten.
+      if (await this.workerAlive(run)) return;
+      let seq = last?.seq ?? 0;
+      const base = { runId, workspaceId: run.workspaceId, at: run.finishedAt ?? new Date() };
+      if (run.error) await this.log.append({ ...base, seq: ++seq, type: "ERROR", error: run.error });
+      await this.log.append({ ...base, seq: ++seq, type: "STATUS", status: run.status });
+      if (seq !== run.eventCount) await this.store.runs.updateOne({ _id: runId }, { $set: { eventCount: seq } });
+    }
     await this.log.archive(runId);
     await this.redis.srem(UNARCHIVED_RUNS, runId);
   }
@@ -262,14 +266,16 @@ export class RunService {
       );
     } else {
       if (!(await claimEnd(this.redis, run._id, `abandoned:${this.executor.workerId}`))) return false;
+      await this.redis.sadd(UNARCHIVED_RUNS, run._id);
       const error = status === "FAILED" ? "The agents service running it stopped" : null;
+      let seq = lastEvent?.seq ?? 0;
+      const eventCount = seq + (error ? 2 : 1);
       await retried(() =>
         this.store.runs.updateOne(
           { _id: run._id },
-          { $set: { status, error, output, finishedAt: now, heartbeatAt: now } },
+          { $set: { status, error, output, finishedAt: now, heartbeatAt: now, eventCount } },
         ),
       );
-      let seq = lastEvent?.seq ?? 0;
       const base = { runId: run._id, workspaceId: run.workspaceId };
       const ending: RunEventDocument[] = [];
       if (error) ending.push({ ...base, seq: ++seq, type: "ERROR", error, at: now });
