@@ -640,8 +640,12 @@ async function main(): Promise<void> {
   const KNOBS = {
     viewers: knob("BENCH_VIEWERS", 5_000, "A: viewers of the one run"),
     lateShare: knob("BENCH_LATE_SHARE", 0.1, "A, B: share of viewers that join mid-run (at 40%), without `after`"),
-    aTokens: knob("BENCH_A_TOKENS", 600, "A: tokens of the run"),
-    aIntervalMs: knob("BENCH_A_INTERVAL_MS", 50, "A: LOCAL_TOKEN_INTERVAL_MS (50 = 20 tokens/s)"),
+    aTokens: knob("BENCH_A_TOKENS", 150, "A: tokens of the run"),
+    aIntervalMs: knob(
+      "BENCH_A_INTERVAL_MS",
+      200,
+      "A: LOCAL_TOKEN_INTERVAL_MS (200 = 5 tokens/s: 25,000 deliveries/s to 5,000 viewers)",
+    ),
     runs: knob("BENCH_RUNS", 64, "B: runs at once"),
     runViewers: knob("BENCH_RUN_VIEWERS", 10, "B: viewers per run"),
     bTokens: knob("BENCH_B_TOKENS", 300, "B: tokens per run"),
@@ -783,7 +787,10 @@ async function main(): Promise<void> {
     // `node --import tsx` rather than the tsx CLI: the CLI runs the script in a child process,
     // and the pid measured must be the server's own.
     // BENCH_PROFILE=<dir> writes a CPU profile of each service there when it stops (for finding what to speed up).
-    const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE)}`] : [];
+    const profile = process.env.BENCH_PROFILE
+      ? ["--cpu-prof", `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE)}`]
+      : [];
+    if (process.env.BENCH_TRACE_GC && name === "gateway") profile.push("--trace-gc");
     const child = spawn(process.execPath, [...profile, "--import", TSX_LOADER, "src/index.ts"], {
       cwd: resolve(ROOT, dir),
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },

@@ -83,9 +83,16 @@ async function subgraphsReady(subgraphs: SubgraphEndpoint[]): Promise<Record<str
 /** Fields whose answer depends on which user asks (a user sees all their own memberships, others' in this workspace only). */
 const VIEWER_DEPENDENT_FIELDS = new Set(["memberships"]);
 
-/** True when the document selects one of VIEWER_DEPENDENT_FIELDS anywhere (fragments included). */
+const viewerDependent = new WeakMap<DocumentNode, boolean>();
+
+/**
+ * True when the document selects one of VIEWER_DEPENDENT_FIELDS anywhere (fragments included);
+ * found once per document (admission hands the same one to every viewer of it).
+ */
 const selectsViewerDependentField = (document: DocumentNode) => {
-  let found = false;
+  let found = viewerDependent.get(document);
+  if (found !== undefined) return found;
+  found = false;
   visit(document, {
     Field: (field) => {
       if (!VIEWER_DEPENDENT_FIELDS.has(field.name.value)) return undefined;
@@ -93,6 +100,7 @@ const selectsViewerDependentField = (document: DocumentNode) => {
       return BREAK;
     },
   });
+  viewerDependent.set(document, found);
   return found;
 };
 

@@ -89,6 +89,7 @@ export function serveWebSockets(options: WebSocketOptions): {
   const held = new Map<string, number>();
   let subscriptions = 0;
   const format = clientErrorFormatter(log, "subscription failed");
+  const pacer = new TurnPacer(OPERATIONS_PER_TURN);
   /**
    * A result with errors as clients get it, made once for all the viewers of a shared
    * subscription, so its errors are formatted (and an internal one logged) once, not per viewer.
@@ -117,6 +118,7 @@ export function serveWebSockets(options: WebSocketOptions): {
     payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null },
   ): Promise<ExecutionArgs | readonly GraphQLError[]> => {
     const address = (ctx.extra as { request?: { socket?: { remoteAddress?: string } } }).request?.socket?.remoteAddress;
+    await pacer.pass();
     const result = await admission.admit(
       payload,
       { authorization: authorizations.get(ctx) },
@@ -238,6 +240,49 @@ export function serveWebSockets(options: WebSocketOptions): {
       await engine.close();
     },
   };
+}
+
+/** Operations admitted per turn of the event loop (about 10 ms of work). */
+const OPERATIONS_PER_TURN = 50;
+
+/**
+ * Lets at most `perTurn` callers through per turn of the event loop. Thousands of viewers
+ * subscribing at once (a popular run, everyone reconnecting after a deploy) arrive in one poll of
+ * the sockets; admitted all in that turn, they held the event loop for a second, and /healthz,
+ * queries and event delivery waited behind them. Paced, other I/O is served between batches.
+ */
+class TurnPacer {
+  private readonly waiting: (() => void)[] = [];
+  private passedThisTurn = 0;
+  private scheduled = false;
+
+  constructor(private readonly perTurn: number) {}
+
+  async pass(): Promise<void> {
+    if (this.waiting.length === 0 && this.passedThisTurn < this.perTurn) {
+      this.passedThisTurn++;
+      this.schedule();
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      this.waiting.push(resolve);
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.passedThisTurn = 0;
+      for (const resolve of this.waiting.splice(0, this.perTurn)) {
+        this.passedThisTurn++;
+        resolve();
+      }
+      if (this.waiting.length > 0 || this.passedThisTurn > 0) this.schedule();
+    });
+  }
 }
 
 /** Calls `release` once when the iterator ends, however it ends. */
