@@ -4,9 +4,9 @@
 //   direct     graphql-ws straight to the agents subgraph (signed principal): the baseline
 //   gateway    through the gateway, agents' fields only (one primary fetch per event)
 //   federated  through the gateway with run { agent { createdBy { email } } }: each event also
-//              runs the query plan's `rest`, a users fetch
-// A token's latency is its arrival at the client minus its arrival at a plain Redis subscriber on
-// the run's channel in the same process, i.e. from its publication in the subgraph.
+//              runs the query plan's `rest`, a users fetch (batched and cached per shared subscription)
+// A token's latency is its arrival at the client minus its arrival at a blocking reader of the
+// run's Redis stream in the same process, i.e. from its append in the subgraph.
 //
 //   pnpm bench     (BENCH_TOKENS, default 1500; BENCH_TOKEN_INTERVAL_MS, default 5)
 import { performance } from "node:perf_hooks";
@@ -16,6 +16,7 @@ import WebSocket from "ws";
 import { PRINCIPAL_HEADER, signPrincipal } from "@mary/kit";
 import { REDIS_URL, TEST_SIGNING_SECRET } from "@mary/kit/testing";
 import { startPlatform } from "../gateway/test/platform.ts";
+import { runStreamKey } from "../subgraphs/agents/src/services/run-log.ts";
 import { post } from "./lib.ts";
 
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 1_500);
@@ -73,11 +74,21 @@ try {
   );
   const runId = run.startAgentRun.id as string;
 
+  // When each event reached the run's Redis stream, as a blocking reader of the stream sees it
+  // (entry ids are `<seq>-0`); from now on only, like the subscribers.
   const published = new Map<number, number>();
-  await redis.subscribe(`agents:run:${runId}`);
-  redis.on("message", (_channel: string, message: string) => {
-    published.set((JSON.parse(message) as { seq: number }).seq, performance.now());
-  });
+  let reading = true;
+  const reader = (async () => {
+    let lastId = "$";
+    while (reading) {
+      const reply = (await redis.xread("BLOCK", 500, "STREAMS", runStreamKey(runId), lastId)) as
+        [string, [string, string[]][]][] | null;
+      for (const [id] of reply?.[0]?.[1] ?? []) {
+        lastId = id;
+        published.set(Number(id.split("-")[0]), performance.now());
+      }
+    }
+  })();
   const seqOf = (cursor: string) => Number(Buffer.from(cursor, "base64url").toString("utf8").split(":")[1]);
 
   const follow = (client: Client, query: string, extensions?: Record<string, unknown>) =>
@@ -109,6 +120,8 @@ try {
   const results = Object.fromEntries(
     await Promise.all(Object.entries(sides).map(async ([name, arrived]) => [name, await arrived] as const)),
   ) as Record<keyof typeof sides, Map<number, number>>;
+  reading = false;
+  await reader;
 
   // Only tokens every side received live: after each had attached, so replays do not count.
   const live = [...published.keys()].filter((seq) =>
