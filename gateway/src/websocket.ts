@@ -11,6 +11,7 @@ import type { Authenticator } from "./auth/authenticator.ts";
 import type { WebSocketSettings } from "./config.ts";
 import type { GatewayContext } from "./context.ts";
 import type { SubscriptionEngine } from "./core/subscriptions.ts";
+import { OPERATIONS_PER_TURN, TurnPacer } from "./turn-pacer.ts";
 
 export interface WebSocketOptions {
   server: Server;
@@ -240,49 +241,6 @@ export function serveWebSockets(options: WebSocketOptions): {
       await engine.close();
     },
   };
-}
-
-/** Operations admitted per turn of the event loop (about 10 ms of work). */
-const OPERATIONS_PER_TURN = 50;
-
-/**
- * Lets at most `perTurn` callers through per turn of the event loop. Thousands of viewers
- * subscribing at once (a popular run, everyone reconnecting after a deploy) arrive in one poll of
- * the sockets; admitted all in that turn, they held the event loop for a second, and /healthz,
- * queries and event delivery waited behind them. Paced, other I/O is served between batches.
- */
-class TurnPacer {
-  private readonly waiting: (() => void)[] = [];
-  private passedThisTurn = 0;
-  private scheduled = false;
-
-  constructor(private readonly perTurn: number) {}
-
-  async pass(): Promise<void> {
-    if (this.waiting.length === 0 && this.passedThisTurn < this.perTurn) {
-      this.passedThisTurn++;
-      this.schedule();
-      return;
-    }
-    await new Promise<void>((resolve) => {
-      this.waiting.push(resolve);
-      this.schedule();
-    });
-  }
-
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.passedThisTurn = 0;
-      for (const resolve of this.waiting.splice(0, this.perTurn)) {
-        this.passedThisTurn++;
-        resolve();
-      }
-      if (this.waiting.length > 0 || this.passedThisTurn > 0) this.schedule();
-    });
-  }
 }
 
 /** Calls `release` once when the iterator ends, however it ends. */
