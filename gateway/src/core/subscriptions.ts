@@ -28,6 +28,8 @@ const DEFAULT_MAX_QUEUED_EVENTS = 1_000;
 const DEFAULT_MAX_STALL_MS = 1_000;
 const DEFAULT_MAX_RETAINED_EVENTS = 200_000;
 const DEFAULT_ENTITY_CACHE_TTL_MS = 1_000;
+/** Results one viewer takes in a row before it lets the event loop serve other work. */
+const TAKEN_PER_TURN = 64;
 /** Viewers handed one event before the fan-out lets the event loop serve other work. */
 const FAN_OUT_CHUNK = 256;
 
@@ -484,6 +486,8 @@ class Viewer implements AsyncIterableIterator<ExecutionResult> {
   /** Called once, when the viewer holds nothing more: its client took the last result, left, or was cut off. */
   onRelease: () => void = () => {};
   private released = false;
+  /** Results taken since this viewer last waited or yielded. */
+  private takenInTurn = 0;
   /** The group's history when this viewer joined: the first `backlogEnd` of it are its to take first. */
   private backlog: readonly ExecutionResult[] = [];
   private backlogEnd = 0;
@@ -528,6 +532,12 @@ class Viewer implements AsyncIterableIterator<ExecutionResult> {
   /** The next result; after the last, the subscription's error (if it ended with one), then done. */
   async next(): Promise<IteratorResult<ExecutionResult>> {
     this.lastTaken = Date.now();
+    // A viewer with much waiting (a late joiner's history, a burst) would otherwise be sent it all
+    // in one turn: a socket's writes complete at once, so each send's callback takes the next.
+    if (++this.takenInTurn > TAKEN_PER_TURN) {
+      this.takenInTurn = 0;
+      await nextTurn();
+    }
     for (;;) {
       if (this.backlogNext < this.backlogEnd) {
         const result = this.backlog[this.backlogNext++]!;
@@ -544,6 +554,7 @@ class Viewer implements AsyncIterableIterator<ExecutionResult> {
         this.endReported = true;
         return { done: false, value: { errors: this.end.errors } };
       }
+      this.takenInTurn = 0;
       await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = null;
     }

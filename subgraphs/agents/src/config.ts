@@ -19,8 +19,8 @@ export const agentsConfigShape = {
   OPENAI_BASE_URL: unsetWhenEmpty(z.string().url().optional()),
   OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
   OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(120_000),
-  /** The LOCAL provider's pace: milliseconds between tokens (0 streams as fast as it can). */
-  LOCAL_TOKEN_INTERVAL_MS: z.coerce.number().int().min(0).max(10_000).default(20),
+  /** The LOCAL provider's pace: milliseconds between tokens, fractions too (0.5 = 2,000 a second; 0 streams as fast as it can). */
+  LOCAL_TOKEN_INTERVAL_MS: z.coerce.number().min(0).max(10_000).default(20),
   /** Runs generating at once in one agents process; later ones wait QUEUED. */
   RUN_CONCURRENCY: z.coerce.number().int().min(1).default(16),
   /** Model turns that may end in tool calls before a run is failed. */
