@@ -29,7 +29,7 @@ const DEFAULT_MAX_STALL_MS = 1_000;
 const DEFAULT_MAX_RETAINED_EVENTS = 200_000;
 const DEFAULT_ENTITY_CACHE_TTL_MS = 1_000;
 /** Results one viewer takes in a row before it lets the event loop serve other work. */
-const TAKEN_PER_TURN = 64;
+const TAKEN_PER_TURN = 16;
 /** Viewers handed one event before the fan-out lets the event loop serve other work. */
 const FAN_OUT_CHUNK = 256;
 
