@@ -7,7 +7,7 @@ import { buildAgentsSchema } from "./schema.ts";
 import { AgentService } from "./services/agent.service.ts";
 import { IdempotencyKeys } from "./services/idempotency.ts";
 import { RunExecutor } from "./services/run-executor.ts";
-import { RunLog } from "./services/run-log.ts";
+import { migrateLegacyEvents, RunLog } from "./services/run-log.ts";
 import { CANCEL_CHANNEL, RunService } from "./services/run.service.ts";
 import { openStore, type AgentStore } from "./store.ts";
 import { ToolGateway } from "./tools/tool-gateway.ts";
@@ -29,6 +29,8 @@ const SWEEP_INTERVAL_MS = 30_000;
 export async function startAgents(config: AgentsConfig): Promise<AgentsApp> {
   const log = createLogger("agents", config.LOG_LEVEL);
   const store = await openStore(config.MONGODB_URL);
+  const migrated = await migrateLegacyEvents(store);
+  if (migrated > 0) log.info({ runs: migrated }, "moved runs' events from agent_run_events to archive pages");
   const publisher = createRedis(config.REDIS_URL, log);
   // A subscribed Redis connection can do nothing else, hence its own.
   const subscriber = createRedis(config.REDIS_URL, log);

@@ -90,6 +90,28 @@ describe("the log", () => {
     expect(events.map((event) => seqOf(event.cursor))).toEqual(fromArchive.map((event) => event.seq));
   });
 
+  test("events stored the old way (a document each) are moved to archive pages when agents starts, then read as any", async () => {
+    const me = user();
+    const agent = await $.createAgent(me, { name: "Old", provider: "LOCAL" });
+    const runId = await archivedRun(me.workspaceId, agent.id, 3);
+    // As the old store kept it: no pages, no eventCount, one document per event.
+    const events = await runLog().all(runId);
+    await h.app.store.eventPages.deleteMany({ runId });
+    await h.app.store.runs.updateOne({ _id: runId }, { $unset: { eventCount: "" } });
+    await h.app.store.db.collection("agent_run_events").insertMany(events.map((event) => ({ ...event })));
+    expect(await runLog().all(runId)).toEqual([]);
+    const restarted = await startAgents(loadAgentsConfig(h.env));
+    try {
+      expect(await h.app.store.db.listCollections({ name: "agent_run_events" }).toArray()).toEqual([]);
+      expect(await runLog().all(runId)).toEqual(events);
+      expect((await h.app.store.runs.findOne({ _id: runId }))?.eventCount).toBe(6);
+      const { events: paged } = await $.allEvents(me, runId);
+      expect(paged.map((event) => seqOf(event.cursor))).toEqual([1, 2, 3, 4, 5, 6]);
+    } finally {
+      await restarted.close();
+    }
+  });
+
   test("a sequence number is written once: a second writer of the same seq is refused", async () => {
     const runId = randomUUID();
     const event: RunEventDocument = {

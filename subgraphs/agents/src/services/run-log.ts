@@ -57,6 +57,34 @@ export async function writeArchive(store: AgentStore, events: RunEventDocument[]
   }
 }
 
+/** Where events were stored, one document each, before the log moved to Redis streams and pages. */
+const LEGACY_EVENTS_COLLECTION = "agent_run_events";
+
+/**
+ * Moves the events of runs made before the log's redesign (one MongoDB document per event) into
+ * archive pages, run by run, then drops the old collection. Idempotent: a start interrupted
+ * half-way rewrites the same pages. Returns how many runs it moved.
+ */
+export async function migrateLegacyEvents(store: AgentStore): Promise<number> {
+  const collections = await store.db.listCollections({ name: LEGACY_EVENTS_COLLECTION }).toArray();
+  if (collections.length === 0) return 0;
+  const legacy = store.db.collection<RunEventDocument>(LEGACY_EVENTS_COLLECTION);
+  // One pass over the collection, grouped here: FerretDB scans it for every filtered query.
+  const byRun = new Map<string, RunEventDocument[]>();
+  for await (const event of legacy.find({}, { projection: { _id: 0 } })) {
+    const events = byRun.get(event.runId);
+    if (events) events.push(event);
+    else byRun.set(event.runId, [event]);
+  }
+  for (const [runId, events] of byRun) {
+    events.sort((a, b) => a.seq - b.seq);
+    await writeArchive(store, events);
+    await store.runs.updateOne({ _id: runId }, { $set: { eventCount: events.at(-1)!.seq } });
+  }
+  await legacy.drop().catch(() => {}); // another process starting at once dropped it: the same outcome
+  return byRun.size;
+}
+
 /**
  * A run's event log. While the run lives its events are a Redis stream: the writer appends each
  * with XADD under the id `<seq>-0` (so a sequence number can never be written twice), viewers
