@@ -32,11 +32,7 @@ export interface RunExecutorOptions {
   maxToolRounds: number;
 }
 
-/**
- * How often the output so far is saved on the run document, at most: a save waits for the one
- * before it, so when MongoDB is slow (FerretDB on SQLite takes about 75 writes a second) saves
- * come less often rather than pile up.
- */
+/** How often the output so far is saved in the run's live state, at most (one save in flight at a time). */
 const FLUSH_INTERVAL_MS = 500;
 /** How often a process renews its liveness key, and how long the key outlives a silent process. */
 export const LIVENESS_INTERVAL_MS = 5_000;
@@ -91,7 +87,6 @@ class RunWriter {
   tokensUsed = 0;
   private startedAt: Date | null = null;
   private lastFlush = Date.now();
-  private writes: Promise<unknown> = Promise.resolve();
   private flushing = false;
 
   constructor(
@@ -152,7 +147,8 @@ class RunWriter {
     // The events still to come are ERROR (when failed) and this STATUS: the run's last number is known.
     const eventCount = this.job.nextSeq - 1 + (error ? 2 : 1);
     try {
-      await this.write({ status, output, tokensUsed, error, startedAt, finishedAt: now, heartbeatAt: now, eventCount });
+      const ending = { status, output, tokensUsed, error, startedAt, finishedAt: now, heartbeatAt: now, eventCount };
+      await retried(() => this.options.store.runs.updateOne({ _id: runId }, { $set: ending }));
     } catch (writeError) {
       // The stream is the run's record: it still gets its end, and a sweep brings the document in line.
       logger.error({ err: writeError, runId }, "could not save a run's final status");
@@ -165,15 +161,6 @@ class RunWriter {
     await retried(() => log.archive(runId))
       .then(() => redis.srem(UNARCHIVED_RUNS, runId))
       .catch((archiveError: unknown) => logger.warn({ err: archiveError, runId }, "could not archive a run's events"));
-  }
-
-  /** Queues a write of the run's document after the ones before it. */
-  private write(changes: Partial<AgentRun>): Promise<unknown> {
-    const written = this.writes.then(() =>
-      retried(() => this.options.store.runs.updateOne({ _id: this.job.run._id }, { $set: changes })),
-    );
-    this.writes = written.catch(() => {});
-    return written;
   }
 }
 
