@@ -2,6 +2,14 @@ import "reflect-metadata";
 import { Field, ID, InputType } from "type-graphql";
 import { AgentProviderEnum, AgentToolEnum, type AgentProvider, type AgentTool } from "../types/agent.type.ts";
 
+/** The field every create mutation's input has (see IdempotencyKeys). */
+const IDEMPOTENCY_KEY_FIELD = {
+  nullable: true,
+  description:
+    "Any string of 1 to 255 characters that is unique to this request (a UUID): a retry with the same key and " +
+    "the same input returns the first request's result instead of creating another. Kept for 24 hours.",
+};
+
 @InputType({ description: "A new agent." })
 export class CreateAgentInput {
   @Field(() => String, { description: "What the agent is called, 1 to 100 characters." })
@@ -25,12 +33,7 @@ export class CreateAgentInput {
   @Field(() => [AgentToolEnum], { nullable: true, description: "The tools it may call; none when omitted." })
   tools?: AgentTool[] | null;
 
-  @Field(() => String, {
-    nullable: true,
-    description:
-      "Any string of 1 to 255 characters that is unique to this request (a UUID): a retry with the same key and " +
-      "the same input returns the first request's result instead of creating another. Kept for 24 hours.",
-  })
+  @Field(() => String, IDEMPOTENCY_KEY_FIELD)
   idempotencyKey?: string | null;
 }
 
@@ -63,11 +66,6 @@ export class StartAgentRunInput {
   @Field(() => String, { description: "What to ask the agent, 1 to 100,000 characters." })
   input!: string;
 
-  @Field(() => String, {
-    nullable: true,
-    description:
-      "Any string of 1 to 255 characters that is unique to this request (a UUID): a retry with the same key and " +
-      "the same input returns the first request's result instead of creating another. Kept for 24 hours.",
-  })
+  @Field(() => String, IDEMPOTENCY_KEY_FIELD)
   idempotencyKey?: string | null;
 }

@@ -196,14 +196,14 @@ export class RunLog {
     let last = afterSeq;
     const live: RunEventDocument[] = [];
     let wake: (() => void) | null = null;
-    const unlisten = this.listen(runId, (event) => {
+    const { unlisten, started } = this.listen(runId, (event) => {
       live.push(event);
       wake?.();
     });
     // The tail passes on what comes after the point it started from; replaying only once that
     // point is known leaves no event between the two.
     const aborted = new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
-    await Promise.race([this.tails.get(runId)?.started, aborted]);
+    await Promise.race([started, aborted]);
     const onAbort = () => wake?.();
     signal.addEventListener("abort", onAbort);
     this.replays++;
@@ -260,13 +260,14 @@ export class RunLog {
     }
   }
 
-  private listen(runId: string, listener: Listener): () => void {
+  /** Adds a listener to the run's tail (started if none): how to remove it, and when the tail knows where it starts. */
+  private listen(runId: string, listener: Listener): { unlisten: () => void; started: Promise<void> } {
     let tail = this.tails.get(runId);
     if (!tail) {
       tail = new RunTail(runId, this.redis, () => this.tails.delete(runId));
       this.tails.set(runId, tail);
     }
-    return tail.add(listener);
+    return { unlisten: tail.add(listener), started: tail.started };
   }
 
   private async readArchive(runId: string, afterSeq: number, limit: number): Promise<RunEventDocument[]> {
