@@ -3,6 +3,7 @@
 // once. Each test names the defect it guards against.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { AuthenticatedPrincipal } from "@mary/kit";
 import { errorCode } from "@mary/kit/testing";
 import { startAgents } from "../src/app.ts";
 import { loadAgentsConfig } from "../src/config.ts";
@@ -13,6 +14,7 @@ import {
   eventually,
   helpers,
   seqOf,
+  runDocument,
   START_RUN,
   startHarness,
   subscribe,
@@ -37,10 +39,9 @@ afterAll(async () => {
 const runLog = () => new RunLog(h.app.store, h.redis);
 
 /** A finished run of `count` TOKEN events (plus QUEUED, RUNNING and SUCCEEDED), archived as a real run's are. */
-async function archivedRun(workspaceId: string, agentId: string, count: number): Promise<string> {
-  const runId = randomUUID();
-  const at = new Date();
-  const base = { runId, workspaceId, at };
+async function archivedRun(owner: AuthenticatedPrincipal, agentId: string, count: number): Promise<string> {
+  const run = runDocument(owner, agentId, { status: "SUCCEEDED", input: "archived", workerId: null });
+  const base = { runId: run._id, workspaceId: owner.workspaceId, at: run.createdAt };
   const events: RunEventDocument[] = [
     { ...base, seq: 1, type: "STATUS", status: "QUEUED" },
     { ...base, seq: 2, type: "STATUS", status: "RUNNING" },
@@ -49,23 +50,12 @@ async function archivedRun(workspaceId: string, agentId: string, count: number):
   ];
   await writeArchive(h.app.store, events);
   await h.app.store.runs.insertOne({
-    _id: runId,
-    workspaceId,
-    agentId,
-    startedById: randomUUID(),
-    status: "SUCCEEDED",
-    input: "archived",
+    ...run,
     output: events.map((event) => event.delta ?? "").join(""),
-    tokensUsed: 0,
-    error: null,
-    createdAt: at,
-    startedAt: at,
-    finishedAt: at,
-    workerId: null,
-    heartbeatAt: at,
+    finishedAt: run.createdAt,
     eventCount: events.length,
   });
-  return runId;
+  return run._id;
 }
 
 describe("the log", () => {
@@ -93,7 +83,7 @@ describe("the log", () => {
   test("events stored the old way (a document each) are moved to archive pages when agents starts, then read as any", async () => {
     const me = user();
     const agent = await $.createAgent(me, { name: "Old", provider: "LOCAL" });
-    const runId = await archivedRun(me.workspaceId, agent.id, 3);
+    const runId = await archivedRun(me, agent.id, 3);
     // As the old store kept it: no pages, no eventCount, one document per event.
     const events = await runLog().all(runId);
     await h.app.store.eventPages.deleteMany({ runId });
@@ -156,7 +146,7 @@ describe("the log", () => {
   test("defect 1: a viewer that leaves mid-replay stops reading; nothing is left following the run", async () => {
     const me = user();
     const agent = await $.createAgent(me, { name: "Replayed", provider: "LOCAL" });
-    const runId = await archivedRun(me.workspaceId, agent.id, 10 * ARCHIVE_PAGE_SIZE);
+    const runId = await archivedRun(me, agent.id, 10 * ARCHIVE_PAGE_SIZE);
     const client = wsClient(h);
     try {
       const viewers = Array.from({ length: 20 }, () => subscribe(client, me, SUBSCRIBE_EVENTS, { runId }));
@@ -247,24 +237,10 @@ describe("defect 3: only a run whose process is gone is ended as abandoned, and 
   test("three processes sweeping the same abandoned run at once end it once: one ERROR, one FAILED", async () => {
     const me = user();
     const agent = await $.createAgent(me, { name: "Orphan", provider: "LOCAL" });
-    const runId = randomUUID();
     const at = new Date(Date.now() - 120_000);
-    await h.app.store.runs.insertOne({
-      _id: runId,
-      workspaceId: me.workspaceId,
-      agentId: agent.id,
-      startedById: me.userId,
-      status: "RUNNING",
-      input: "x",
-      output: "",
-      tokensUsed: 0,
-      error: null,
-      createdAt: at,
-      startedAt: at,
-      finishedAt: null,
-      workerId: randomUUID(),
-      heartbeatAt: at,
-    });
+    const run = runDocument(me, agent.id, { createdAt: at, input: "x" });
+    const runId = run._id;
+    await h.app.store.runs.insertOne(run);
     const base = { runId, workspaceId: me.workspaceId, at };
     await runLog().append({ ...base, seq: 1, type: "STATUS", status: "QUEUED" });
     await runLog().append({ ...base, seq: 2, type: "STATUS", status: "RUNNING" });

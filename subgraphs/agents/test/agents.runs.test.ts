@@ -18,6 +18,7 @@ import {
   helpers,
   OPENAI_TEST_MODEL,
   RUN_EVENTS,
+  runDocument,
   seqOf,
   START_RUN,
   startHarness,
@@ -596,25 +597,10 @@ describe("agentRunEvents over graphql-ws, straight to the subgraph", () => {
 
 /** A run as a process that died mid-run leaves it: RUNNING, with a few stored events and an old heartbeat. */
 async function orphanedRun(owner: AuthenticatedPrincipal, agentId: string, silentForMs: number): Promise<string> {
-  const id = randomUUID();
   const at = new Date(Date.now() - silentForMs);
-  await h.app.store.runs.insertOne({
-    _id: id,
-    workspaceId: owner.workspaceId,
-    agentId,
-    startedById: owner.userId,
-    status: "RUNNING",
-    input: "partial answer",
-    output: "partial ",
-    tokensUsed: 0,
-    error: null,
-    createdAt: at,
-    startedAt: at,
-    finishedAt: null,
-    // A process whose liveness key is gone.
-    workerId: randomUUID(),
-    heartbeatAt: at,
-  });
+  const run = runDocument(owner, agentId, { createdAt: at, input: "partial answer", output: "partial " });
+  await h.app.store.runs.insertOne(run);
+  const id = run._id;
   const base = { runId: id, workspaceId: owner.workspaceId, at };
   for (const event of [
     { ...base, seq: 1, type: "STATUS", status: "QUEUED" },

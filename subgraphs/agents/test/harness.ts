@@ -23,6 +23,7 @@ import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 import { startAgents, type AgentsApp } from "../src/app.ts";
 import { loadAgentsConfig } from "../src/config.ts";
+import type { AgentRun } from "../src/types/run.type.ts";
 import { OpenAICompatibleServer } from "./openai-compatible-server.ts";
 
 /** The OpenAI model the harness configures as the server's default. */
@@ -203,6 +204,32 @@ export async function eventually(check: () => Promise<boolean> | boolean, timeou
     if (Date.now() > deadline) throw new Error("condition not reached in time");
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * A run document as agents stores it, for a test that sets a run's state up by hand: by default
+ * RUNNING since `createdAt` (now), executed by a process that is gone (its worker id has no
+ * liveness key).
+ */
+export function runDocument(owner: AuthenticatedPrincipal, agentId: string, fields: Partial<AgentRun> = {}): AgentRun {
+  const at = fields.createdAt ?? new Date();
+  return {
+    _id: randomUUID(),
+    workspaceId: owner.workspaceId,
+    agentId,
+    startedById: owner.userId,
+    status: "RUNNING",
+    input: "",
+    output: "",
+    tokensUsed: 0,
+    error: null,
+    createdAt: at,
+    startedAt: at,
+    finishedAt: null,
+    workerId: randomUUID(),
+    heartbeatAt: at,
+    ...fields,
+  };
 }
 
 /** Agent and run helpers bound to a harness. */
