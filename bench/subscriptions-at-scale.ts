@@ -237,6 +237,28 @@ interface TagCollect {
   join: { counts: Uint32Array; n: number; max: number };
   lastArrival: number;
 }
+/** The counters of a TagCollect, which add up across workers and tags. */
+const COUNTERS = [
+  "viewers",
+  "completed",
+  "errored",
+  "closed",
+  "unfinished",
+  "received",
+  "gaps",
+  "duplicates",
+  "extras",
+  "viewersWithGaps",
+  "viewersWithDuplicates",
+  "badEvents",
+] as const;
+
+/** Adds `part`'s counters to `into`, and keeps the later last arrival. */
+function addCounts(into: TagCollect, part: TagCollect): void {
+  for (const key of COUNTERS) into[key] += part[key];
+  into.lastArrival = Math.max(into.lastArrival, part.lastArrival);
+}
+
 interface RunCollect {
   tokens: number;
   firstTokenAt: number;
@@ -940,23 +962,7 @@ async function main(): Promise<void> {
             histogram: new Histogram(),
             joinHistogram: new Histogram(),
           });
-          for (const key of [
-            "viewers",
-            "completed",
-            "errored",
-            "closed",
-            "unfinished",
-            "received",
-            "gaps",
-            "duplicates",
-            "extras",
-            "viewersWithGaps",
-            "viewersWithDuplicates",
-            "badEvents",
-          ] as const) {
-            into[key] += part[key];
-          }
-          into.lastArrival = Math.max(into.lastArrival, part.lastArrival);
+          addCounts(into, part);
           into.errorSamples = [...new Set([...into.errorSamples, ...part.errorSamples])].slice(0, 5);
           into.histogram.merge(part.hist);
           into.joinHistogram.merge(part.join);
@@ -1475,23 +1481,7 @@ async function main(): Promise<void> {
       const total = emptyCollect();
       for (const [, tag] of tags) {
         all.merge(tag.histogram);
-        for (const key of [
-          "viewers",
-          "completed",
-          "errored",
-          "closed",
-          "unfinished",
-          "received",
-          "gaps",
-          "duplicates",
-          "extras",
-          "viewersWithGaps",
-          "viewersWithDuplicates",
-          "badEvents",
-        ] as const) {
-          total[key] += tag[key];
-        }
-        total.lastArrival = Math.max(total.lastArrival, tag.lastArrival);
+        addCounts(total, tag);
       }
       const runStats = s.runs.map((run) => s.collected.runs[run.id]);
       // Tokens per second from their `at`: overall, (tokens - 1) intervals over the span; and
