@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { ApolloServer } from "@apollo/server";
-import { appError, clientErrorFormatter, ErrorCode, type Logger, type Principal } from "@mary/kit";
+import { anyCause, appError, clientErrorFormatter, ErrorCode, type Logger, type Principal } from "@mary/kit";
 import type { ExecutionArgs, ExecutionResult, FormattedExecutionResult, GraphQLError } from "graphql";
 import type { Context as SocketContext } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
@@ -46,17 +46,12 @@ const SOCKET_CLOSED_CODES = new Set(["EPIPE", "ECONNRESET", "ECANCELED", "ERR_ST
 
 /** True when the error (or one it wraps) is the client's socket having closed: a normal end, not a failure. */
 function isSocketClosed(error: unknown): boolean {
-  const seen = new Set<unknown>();
-  let current = error;
-  while (current && typeof current === "object" && !seen.has(current)) {
-    seen.add(current);
-    const { code, message } = current as { code?: unknown; message?: unknown };
-    if (typeof code === "string" && SOCKET_CLOSED_CODES.has(code)) return true;
-    if (typeof message === "string" && message.startsWith("WebSocket is not open")) return true;
-    current =
-      (current as { originalError?: unknown; cause?: unknown }).originalError ?? (current as { cause?: unknown }).cause;
-  }
-  return false;
+  return anyCause(
+    error,
+    ({ code, message }) =>
+      (typeof code === "string" && SOCKET_CLOSED_CODES.has(code)) ||
+      (typeof message === "string" && message.startsWith("WebSocket is not open")),
+  );
 }
 
 /** Who a subscription cap counts against: the API key, or the user in the workspace. */

@@ -98,23 +98,38 @@ const UNAVAILABLE_NAMES = new Set([
 const UNAVAILABLE_MESSAGES =
   /^(Connection is closed|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error)/;
 
+/** What `anyCause` shows of each error in a chain. */
+export interface ErrorFacts {
+  code?: unknown;
+  name?: unknown;
+  message?: unknown;
+}
+
+/** True when the error, or one it wraps (`originalError`, `cause`, however deep), matches. */
+export function anyCause(error: unknown, matches: (facts: ErrorFacts) => boolean): boolean {
+  const seen = new Set<unknown>();
+  let current = error;
+  while (current && typeof current === "object" && !seen.has(current)) {
+    seen.add(current);
+    if (matches(current as ErrorFacts)) return true;
+    current =
+      (current as { originalError?: unknown; cause?: unknown }).originalError ?? (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /**
  * True when the error (or one it wraps) is a datastore or service that could not be reached:
  * nothing the caller did wrong, and worth a retry.
  */
 export function isUnavailable(error: unknown): boolean {
-  const seen = new Set<unknown>();
-  let current = error;
-  while (current && typeof current === "object" && !seen.has(current)) {
-    seen.add(current);
-    const { code, name, message } = current as { code?: unknown; name?: unknown; message?: unknown };
-    if (typeof code === "string" && (UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
-    if (typeof name === "string" && UNAVAILABLE_NAMES.has(name)) return true;
-    if (typeof message === "string" && UNAVAILABLE_MESSAGES.test(message)) return true;
-    current =
-      (current as { originalError?: unknown; cause?: unknown }).originalError ?? (current as { cause?: unknown }).cause;
-  }
-  return false;
+  return anyCause(
+    error,
+    ({ code, name, message }) =>
+      (typeof code === "string" && (UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) ||
+      (typeof name === "string" && UNAVAILABLE_NAMES.has(name)) ||
+      (typeof message === "string" && UNAVAILABLE_MESSAGES.test(message)),
+  );
 }
 
 /** The answer for a request that failed because a datastore or service is down: retry. */

@@ -32,8 +32,9 @@ export const CANCEL_CHANNEL = "agents:cancel";
 
 const MAX_INPUT = 100_000;
 /**
- * A run is ended as abandoned only when its process's liveness key is gone and its document has
- * not been written for this long: a Redis restart that lost the key does not end live runs.
+ * A run is ended as abandoned only when its process's liveness key is gone and the run has not
+ * been heard of for this long (its live state's last save, else its document's creation): a
+ * Redis restart that lost the key does not end live runs.
  */
 const ABANDONED_AFTER_MS = 60_000;
 /** How long cancelAgentRun waits for the worker to confirm. */
