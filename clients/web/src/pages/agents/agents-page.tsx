@@ -1,0 +1,3 @@
+export default function Page() {
+  return <h1>agents-page (not built yet)</h1>;
+}

@@ -1,0 +1,3 @@
+export default function Page() {
+  return <h1>companies-page (not built yet)</h1>;
+}

@@ -1,0 +1,3 @@
+export default function Page() {
+  return <h1>contact-page (not built yet)</h1>;
+}
