@@ -1,8 +1,22 @@
 import type { Logger, Principal } from "@mary/kit";
 
-/** What every operation carries through the gateway: who asks, and how to log and trace it. */
+/** What every operation carries through the gateway: who asks, how to log and trace it, and its session cookie. */
 export interface GatewayContext {
   principal: Principal;
   requestId: string;
   log: Logger;
+  /** Cookie mode (see auth/session-cookie.ts), for operations over HTTP; none over WebSocket. */
+  session?: GatewaySession;
+}
+
+/** Whether the request keeps its refresh token in the gateway's httpOnly cookie, and that cookie's state. */
+export interface GatewaySession {
+  /** The request asked for cookie mode (`x-mary-session: cookie`). */
+  cookieMode: boolean;
+  /** The refresh token of the request's cookie; read in cookie mode only. */
+  refreshToken?: string;
+  /** The request came over HTTPS, so the cookie is set Secure. */
+  secure?: boolean;
+  /** The Set-Cookie value for the answer, when the users subgraph handed over a new token or cleared it. */
+  setCookie?: string;
 }

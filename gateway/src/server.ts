@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import {
   clientErrorFormatter,
   closeServer,
+  COOKIE_SESSION_MODE,
   createLogger,
   createRedis,
   ErrorCode,
@@ -15,10 +16,14 @@ import {
   readBody,
   PRINCIPAL_HEADER,
   readPem,
+  REFRESH_MAX_AGE_HEADER,
+  REFRESH_TOKEN_HEADER,
   REQUEST_ID_HEADER,
   sendGraphQLError,
   sendHttpError,
   sendJson,
+  SESSION_MODE_HEADER,
+  SET_REFRESH_TOKEN_HEADER,
   signPrincipal,
   SUBGRAPH_MAX_BODY_BYTES,
   type Principal,
@@ -28,8 +33,16 @@ import { BREAK, visit, type DocumentNode } from "graphql";
 import type { DestinationStream } from "pino";
 import { Admission, admissionPlugin } from "./admission.ts";
 import { Authenticator } from "./auth/authenticator.ts";
+import {
+  isCookieMode,
+  isSecureRequest,
+  parseMaxAge,
+  readCookie,
+  REFRESH_COOKIE,
+  refreshCookie,
+} from "./auth/session-cookie.ts";
 import { gatewaySettings, subgraphUrlOverrides, type GatewayConfig } from "./config.ts";
-import type { GatewayContext } from "./context.ts";
+import type { GatewayContext, GatewaySession } from "./context.ts";
 import { createFederation, type SubgraphEndpoint } from "./core/federation.ts";
 import { ApiCallQuota } from "./limits/api-quota.ts";
 import { RateLimiter } from "./limits/rate-limit.ts";
@@ -52,7 +65,10 @@ function applyCors(req: IncomingMessage, res: ServerResponse, allowed: Set<strin
   }
   if (req.method !== "OPTIONS") return false;
   res.setHeader("access-control-allow-methods", "GET, POST, OPTIONS");
-  res.setHeader("access-control-allow-headers", "authorization, content-type, apollo-require-preflight, x-request-id");
+  res.setHeader(
+    "access-control-allow-headers",
+    `authorization, content-type, apollo-require-preflight, x-request-id, ${SESSION_MODE_HEADER}`,
+  );
   res.setHeader("access-control-max-age", "600");
   res.writeHead(origin && allowed.has(origin) ? 204 : 403).end();
   return true;
@@ -125,6 +141,40 @@ function subscriptionShareKey(principal: Principal, document: DocumentNode): str
 
 const STRIPE_WEBHOOK_PATH = "/webhooks/stripe";
 
+/** The subgraph that issues sessions: the only one cookie mode's headers go to and come from. */
+const SESSIONS_SUBGRAPH = "users";
+
+/** The request's cookie mode: on with the header, and only then with the cookie's refresh token. */
+function sessionOf(req: IncomingMessage, trustProxy: boolean): GatewaySession {
+  if (!isCookieMode(req.headers)) return { cookieMode: false };
+  return {
+    cookieMode: true,
+    refreshToken: readCookie(req.headers.cookie, REFRESH_COOKIE),
+    secure: isSecureRequest(req, trustProxy),
+  };
+}
+
+/** Cookie mode's headers for the users subgraph: the mode, and the refresh token of the cookie. */
+function sessionHeaders(session: GatewaySession | undefined, subgraphName: string): Record<string, string> {
+  if (subgraphName !== SESSIONS_SUBGRAPH || !session?.cookieMode) return {};
+  return {
+    [SESSION_MODE_HEADER]: COOKIE_SESSION_MODE,
+    ...(session.refreshToken ? { [REFRESH_TOKEN_HEADER]: session.refreshToken } : {}),
+  };
+}
+
+/** Sets `set-cookie` on the answer when the users subgraph handed over a refresh token (or cleared it). */
+const sessionCookiePlugin: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ contextValue, response }) {
+        const cookie = contextValue.session?.setCookie;
+        if (cookie) response.http.headers.set("set-cookie", cookie);
+      },
+    };
+  },
+};
+
 /**
  * Stripe's webhook: the raw body and its signature header go to billing unchanged (the signature
  * covers the exact bytes), with the gateway's own signed header; billing's answer comes back as is.
@@ -167,10 +217,22 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     subgraphUrls,
     timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     maxRequestBytes: SUBGRAPH_MAX_BODY_BYTES,
-    subgraphHeaders: (context) => ({
+    subgraphHeaders: (context, subgraphName) => ({
       [PRINCIPAL_HEADER]: signPrincipal(context.principal, config.INTERNAL_SIGNING_SECRET),
       [REQUEST_ID_HEADER]: context.requestId,
+      ...sessionHeaders(context.session, subgraphName),
     }),
+    onSubgraphResponse: (subgraphName, headers, context) => {
+      const session = context.session;
+      if (subgraphName !== SESSIONS_SUBGRAPH || !session?.cookieMode) return;
+      const token = headers.get(SET_REFRESH_TOKEN_HEADER);
+      if (token === null) return;
+      session.setCookie = refreshCookie(
+        token.trim(),
+        parseMaxAge(headers.get(REFRESH_MAX_AGE_HEADER)),
+        session.secure === true,
+      );
+    },
     subscriptionConnectionParams: gatewayHeader,
     logger: log,
     maxQueuedEvents: config.SUBSCRIPTION_MAX_QUEUED_EVENTS,
@@ -217,7 +279,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: true,
     parseOptions: { maxTokens: settings.operationLimits.maxTokens },
-    plugins: [admissionPlugin(admission)],
+    plugins: [admissionPlugin(admission), sessionCookiePlugin],
     formatError: clientErrorFormatter(log, "operation failed"),
   });
   await apollo.start();
@@ -266,7 +328,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         res.setHeader("x-ratelimit-limit", rate.limit);
         res.setHeader("x-ratelimit-remaining", rate.remaining);
         res.setHeader("x-ratelimit-reset", rate.resetSeconds);
-        return { principal, requestId, log: reqLog };
+        return { principal, requestId, log: reqLog, session: sessionOf(req, config.TRUST_PROXY) };
       });
     } catch (error) {
       if (error instanceof HttpError) return sendHttpError(req, res, error);

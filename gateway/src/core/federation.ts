@@ -22,6 +22,17 @@ export function subgraphsOf(supergraphSdl: string): SubgraphEndpoint[] {
   });
 }
 
+/** Headers for one request to the named subgraph. */
+export type SubgraphHeaders<Context> = (context: Context, subgraphName: string) => Record<string, string>;
+
+/** The headers of a subgraph's HTTP answer, as fetch gives them. */
+export interface ResponseHeaders {
+  get(name: string): string | null;
+}
+
+/** Sees the HTTP headers of the named subgraph's answer to a request of the operation. */
+export type SubgraphResponseHook<Context> = (subgraphName: string, headers: ResponseHeaders, context: Context) => void;
+
 export interface FederationOptions<Context> {
   supergraphSdl: string;
   /** Replaces routing URLs of the supergraph, by subgraph name (other ports in tests, service names in Docker). */
@@ -31,7 +42,9 @@ export interface FederationOptions<Context> {
   /** Largest request body a subgraph reads: a planned fetch over it fails before it is sent. */
   maxRequestBytes?: number;
   /** Headers added to every subgraph request (and subscription), computed from the operation's context. */
-  subgraphHeaders?: (context: Context) => Record<string, string>;
+  subgraphHeaders?: SubgraphHeaders<Context>;
+  /** Called with each subgraph answer's HTTP headers (not for subscription events), before its data is used. */
+  onSubgraphResponse?: SubgraphResponseHook<Context>;
   /** The `connection_init` payload of the gateway's WebSocket connection to each subgraph. */
   subscriptionConnectionParams?: () => Record<string, string>;
   /** Where subscription execution reports trouble. */
@@ -68,6 +81,7 @@ export function createFederation<Context extends Record<string, any>>(options: F
         timeoutMs,
         maxRequestBytes: options.maxRequestBytes,
         subgraphHeaders: options.subgraphHeaders,
+        onSubgraphResponse: options.onSubgraphResponse,
       }),
     ]),
   );
@@ -116,8 +130,14 @@ function isMutation(query: string | undefined): boolean {
   }
 }
 
+/** What RemoteGraphQLDataSource hands `didReceiveResponse`. */
+type ReceivedResponse<Context extends Record<string, any>> = Parameters<
+  NonNullable<RemoteGraphQLDataSource<Context>["didReceiveResponse"]>
+>[0];
+
 class SubgraphDataSource<Context extends Record<string, any>> extends RemoteGraphQLDataSource<Context> {
-  private readonly subgraphHeaders?: (context: Context) => Record<string, string>;
+  private readonly subgraphHeaders?: SubgraphHeaders<Context>;
+  private readonly onSubgraphResponse?: SubgraphResponseHook<Context>;
   private readonly name: string;
 
   constructor(config: {
@@ -125,7 +145,8 @@ class SubgraphDataSource<Context extends Record<string, any>> extends RemoteGrap
     url: string;
     timeoutMs: number;
     maxRequestBytes?: number;
-    subgraphHeaders?: (context: Context) => Record<string, string>;
+    subgraphHeaders?: SubgraphHeaders<Context>;
+    onSubgraphResponse?: SubgraphResponseHook<Context>;
   }) {
     super({
       url: config.url,
@@ -143,6 +164,7 @@ class SubgraphDataSource<Context extends Record<string, any>> extends RemoteGrap
     });
     this.name = config.name;
     this.subgraphHeaders = config.subgraphHeaders;
+    this.onSubgraphResponse = config.onSubgraphResponse;
   }
 
   /**
@@ -201,8 +223,18 @@ class SubgraphDataSource<Context extends Record<string, any>> extends RemoteGrap
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<Context>): void {
     if (!this.subgraphHeaders || !request.http) return;
-    for (const [name, value] of Object.entries(this.subgraphHeaders(context as Context))) {
+    for (const [name, value] of Object.entries(this.subgraphHeaders(context as Context, this.name))) {
       request.http.headers.set(name, value);
     }
+  }
+
+  /**
+   * A successful answer's headers go to `onSubgraphResponse`; the answer itself is passed on
+   * unchanged, as RemoteGraphQLDataSource does without this hook (a failed one never gets here).
+   */
+  override didReceiveResponse({ response, context }: ReceivedResponse<Context>) {
+    const headers = response.http?.headers;
+    if (this.onSubgraphResponse && headers) this.onSubgraphResponse(this.name, headers, context);
+    return response;
   }
 }

@@ -40,7 +40,7 @@ export interface SubscriptionEngineOptions<Context> {
   /** The data sources that fetch the rest of each event's fields, by subgraph name. */
   serviceMap: ServiceMap;
   /** Headers for the operation, sent with the subscription in `extensions.headers`. */
-  subgraphHeaders?: (context: Context) => Record<string, string>;
+  subgraphHeaders?: (context: Context, subgraphName: string) => Record<string, string>;
   /** The `connection_init` payload of the gateway's connection to each subgraph. */
   connectionParams?: () => Record<string, string>;
   /** Ping the subgraphs' sockets this often, so a dead connection is noticed. */
@@ -222,7 +222,7 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
         query: primary.operation,
         operationName: primary.operationName ?? undefined,
         variables: Object.fromEntries((primary.variableUsages ?? []).map((name) => [name, variables[name]])),
-        extensions: { headers: this.options.subgraphHeaders?.(request.context) ?? {} },
+        extensions: { headers: this.options.subgraphHeaders?.(request.context, primary.serviceName) ?? {} },
       },
       group,
     );

@@ -17,11 +17,50 @@ import type { Logger } from "./logger.ts";
 import { PRINCIPAL_HEADER, REQUEST_ID_HEADER, verifyPrincipal, type Principal } from "./principal.ts";
 import { serveSubgraphSubscriptions } from "./subscriptions.ts";
 
+/**
+ * Cookie mode, between the gateway and the users subgraph (see gateway/src/auth/session-cookie.ts):
+ * the web app asks for it with `x-mary-session: cookie`, and its refresh token then lives in an
+ * httpOnly cookie of the gateway, never in a body page scripts can read. The gateway passes the
+ * mode on to users with the cookie's token; users answers with the token for the new cookie
+ * (empty: clear it) and its lifetime in seconds.
+ */
+export const SESSION_MODE_HEADER = "x-mary-session";
+export const COOKIE_SESSION_MODE = "cookie";
+export const REFRESH_TOKEN_HEADER = "x-mary-refresh-token";
+export const SET_REFRESH_TOKEN_HEADER = "x-mary-set-refresh-token";
+export const REFRESH_MAX_AGE_HEADER = "x-mary-refresh-max-age";
+
+/**
+ * The HTTP exchange an operation came in on: the gateway's request headers, and headers for the
+ * answer (set while resolvers run, before the answer is written).
+ */
+export interface SubgraphHttp {
+  /** A request header, by name in any case; several values are joined with ", ". */
+  header(name: string): string | undefined;
+  setHeader(name: string, value: string): void;
+}
+
 /** What every subgraph resolver receives, before the subgraph adds its own parts. */
 export interface BaseSubgraphContext extends BaseContext {
   principal: Principal;
   requestId: string;
   log: Logger;
+  /** The HTTP request and response; absent for operations over WebSocket. */
+  http?: SubgraphHttp;
+}
+
+/** A SubgraphHttp backed by a node:http request and its response. */
+function httpOf(req: IncomingMessage, res: ServerResponse): SubgraphHttp {
+  return {
+    header: (name) => {
+      const value = req.headers[name.toLowerCase()];
+      return Array.isArray(value) ? value.join(", ") : value;
+    },
+    setHeader: (name, value) => {
+      if (res.headersSent) throw new Error(`The answer's headers were already sent; ${name} came too late`);
+      res.setHeader(name, value);
+    },
+  };
 }
 
 /** A plain HTTP endpoint of a subgraph beside /graphql, reached only with the gateway's signed header. */
@@ -124,7 +163,7 @@ export async function startSubgraphServer<C extends BaseSubgraphContext>(
         apollo,
         req,
         res,
-        async () => options.createContext({ principal, requestId, log: reqLog }),
+        async () => options.createContext({ principal, requestId, log: reqLog, http: httpOf(req, res) }),
         SUBGRAPH_MAX_BODY_BYTES,
       );
     } catch (error) {

@@ -37,6 +37,11 @@ export class SessionService {
     private readonly revocations: RevocationService,
   ) {}
 
+  /** How long a refresh token lives, in seconds (the web app's cookie lives as long). */
+  get refreshTtlSeconds(): number {
+    return this.settings.refreshTtlSeconds;
+  }
+
   async signUp(input: { email: string; password: string; name: string; workspaceName: string }): Promise<Session> {
     const email = normalizeEmail(input.email);
     checkPassword(input.password);
