@@ -1,4 +1,4 @@
-# One image for Mary's Node services (the subgraphs and the gateway); docker-compose.yml picks
+# One image for Mary's Node services (the subgraphs, the gateway and the web app's server); docker-compose.yml picks
 # each container's command, e.g. `pnpm --filter @mary/users start`. Build context: the repo root.
 FROM node:24-slim
 
@@ -16,10 +16,12 @@ RUN pnpm fetch
 # Then the workspace, installed offline from the fetched store.
 COPY . .
 RUN pnpm install --offline --frozen-lockfile
+# The web app's static build; the `web` container serves it with `vite preview`.
+RUN pnpm --filter @mary/web build
 
 # .data/keys is where scripts/keys.ts writes the token-signing key pair (a volume in compose).
 RUN mkdir -p .data/keys && chown -R node:node .data
 USER node
 
-EXPOSE 4000 4001
+EXPOSE 4000 4001 5173
 CMD ["pnpm", "--filter", "@mary/gateway", "start"]

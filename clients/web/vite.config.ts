@@ -9,6 +9,11 @@ const proxy = { "/graphql": { target: gateway, ws: true, changeOrigin: false } }
 export default defineConfig({
   plugins: [react()],
   server: { host: "127.0.0.1", port: 5173, strictPort: true, proxy },
-  preview: { host: "127.0.0.1", port: Number(process.env.WEB_PORT ?? 5173), strictPort: true, proxy },
+  preview: {
+    host: process.env.WEB_HOST ?? "127.0.0.1",
+    port: Number(process.env.WEB_PORT ?? 5173),
+    strictPort: true,
+    proxy,
+  },
   build: { target: "es2022", sourcemap: true },
 });

@@ -9,8 +9,10 @@ import { startPlatform, type Platform } from "./platform.ts";
 let platform: Platform;
 /** A gateway behind a trusted proxy (TRUST_PROXY=true), which believes x-forwarded-proto. */
 let proxied: RunningServer;
+/** How long a browser may present a used refresh cookie again (users' REFRESH_REUSE_GRACE_SECONDS). */
+const REUSE_GRACE_MS = 1_000;
 beforeAll(async () => {
-  platform = await startPlatform();
+  platform = await startPlatform({ REFRESH_REUSE_GRACE_SECONDS: String(REUSE_GRACE_MS / 1000) });
   proxied = await platform.startGateway({ TRUST_PROXY: "true" });
 });
 afterAll(async () => {
@@ -157,7 +159,7 @@ describe("cookie mode (x-mary-session: cookie)", () => {
     expect(refreshCookieOf(refreshed).attributes.has("Secure")).toBe(true);
   });
 
-  test("refreshSession without an argument trades the cookie for a new one; reusing the old one ends the session", async () => {
+  test("refreshSession without an argument trades the cookie for a new one; reusing the old one later ends the session", async () => {
     const account = await newAccount();
     const first = await logInWithCookie(account.email);
 
@@ -171,7 +173,17 @@ describe("cookie mode (x-mary-session: cookie)", () => {
     const newAccess = refreshed.data.refreshSession.accessToken as string;
     expect((await meWith(newAccess)).data.me.id).toBe(refreshed.data.refreshSession.user.id);
 
-    // The old cookie again (a stolen copy, say): refused, and the whole session ends.
+    // The old cookie again at once (a page reloaded before the rotated cookie arrived, a second
+    // tab): another pair of the same session.
+    const again = await send(REFRESH, {}, { cookieMode: true, cookie: first.token });
+    expect(again.errors).toBeUndefined();
+    expect(refreshCookieOf(again).value).not.toBe(second.value);
+    expect((await meWith(again.data.refreshSession.accessToken)).data.me.id).toBe(
+      refreshed.data.refreshSession.user.id,
+    );
+
+    // The old cookie after the grace (a stolen copy, say): refused, and the whole session ends.
+    await new Promise((resolve) => setTimeout(resolve, REUSE_GRACE_MS + 200));
     const reused = await send(REFRESH, {}, { cookieMode: true, cookie: first.token });
     expect(code(reused)).toBe("UNAUTHENTICATED");
     expect(reused.setCookies).toEqual([]);

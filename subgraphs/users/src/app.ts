@@ -47,6 +47,7 @@ export async function startUsers(
     signingKey,
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+    reuseGraceSeconds: config.REFRESH_REUSE_GRACE_SECONDS,
   };
 
   const server = await startSubgraphServer<UsersContext>({

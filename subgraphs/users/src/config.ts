@@ -15,6 +15,11 @@ export const usersConfigShape = {
     .int()
     .min(60)
     .default(30 * 86_400),
+  /**
+   * Browsers (cookie mode) may use a refresh token again this long after it was used, for a page
+   * reloaded mid-refresh or two tabs refreshing at once; any later reuse still ends the session.
+   */
+  REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   /** Failed logins per email allowed in the window before logIn is refused. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),

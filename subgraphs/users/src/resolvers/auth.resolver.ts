@@ -112,14 +112,15 @@ export class AuthResolver {
   @Mutation(() => AuthPayload, {
     description:
       "Trades a refresh token (the argument, or in cookie mode the gateway's cookie) for a new pair. Each refresh " +
-      "token works once; reusing one ends the session.",
+      "token works once; reusing one ends the session (in cookie mode, only after REFRESH_REUSE_GRACE_SECONDS: " +
+      "a reloaded page or a second tab may present the cookie again).",
   })
   async refreshSession(
     @Arg("refreshToken", () => String, { nullable: true, description: REFRESH_TOKEN_ARG })
     refreshToken: string | null | undefined,
     @Ctx() ctx: UsersContext,
   ) {
-    return handOver(ctx, actAs(ctx, await ctx.sessions.refresh(refreshTokenOf(ctx, refreshToken))));
+    return handOver(ctx, actAs(ctx, await ctx.sessions.refresh(refreshTokenOf(ctx, refreshToken), cookieMode(ctx))));
   }
 
   @Mutation(() => Boolean, {

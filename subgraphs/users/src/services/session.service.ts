@@ -24,6 +24,8 @@ export interface SessionSettings {
   signingKey: CryptoKey;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
+  /** How long after its use a refresh token may be used again, by browser (cookie-mode) clients. */
+  reuseGraceSeconds: number;
 }
 
 const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
@@ -84,8 +86,13 @@ export class SessionService {
    * Exchanges a refresh token for a new pair. The old token is marked used in
    * one conditional UPDATE, so of two concurrent uses only one wins; a token
    * presented after it was used revokes its whole family.
+   *
+   * `allowRecentReuse` (browsers, whose token is in a cookie): a token used less than
+   * reuseGraceSeconds ago buys another pair of the same session instead. A browser loses the
+   * answer that rotated its cookie when the page reloads mid-refresh, and two tabs start with the
+   * same cookie; without the grace either would end the session.
    */
-  async refresh(refreshToken: string): Promise<Session> {
+  async refresh(refreshToken: string, allowRecentReuse = false): Promise<Session> {
     const stored = await this.em.findOne(RefreshToken, { tokenHash: sha256(refreshToken) });
     if (!stored || stored.revokedAt || stored.expiresAt < new Date()) {
       throw unauthenticated("Refresh token is invalid or expired");
@@ -96,9 +103,17 @@ export class SessionService {
       { usedAt: new Date() },
     );
     if (claimed !== 1) {
+      await this.em.refresh(stored);
+      const graceEnds = (stored.usedAt?.getTime() ?? 0) + this.settings.reuseGraceSeconds * 1000;
+      if (allowRecentReuse && !stored.revokedAt && Date.now() < graceEnds) return this.reissue(stored);
       await this.revokeFamily(stored.familyId);
       throw unauthenticated("Refresh token was already used; the session has been ended");
     }
+    return this.reissue(stored);
+  }
+
+  /** A new pair in the refresh token's session, if its user is still a member of its workspace. */
+  private async reissue(stored: RefreshToken): Promise<Session> {
     const membership = await this.em.findOne(Membership, { userId: stored.userId, workspaceId: stored.workspaceId });
     if (!membership) {
       await this.revokeFamily(stored.familyId);

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
+import { errorCode } from "../../api/errors.ts";
 import { logIn, useSession } from "../../api/session.ts";
 import { Field } from "../../components/field.tsx";
 import { showServerFieldErrors } from "../../components/forms.ts";
@@ -32,7 +33,10 @@ export default function LogInPage() {
       await logIn(values);
       navigate(nextPath(search), { replace: true });
     } catch (caught) {
-      if (!showServerFieldErrors(caught, form.setError, ["email", "password"])) setError(caught);
+      // On this form UNAUTHENTICATED means the credentials, not an ended session.
+      if (errorCode(caught) === "UNAUTHENTICATED") {
+        form.setError("password", { type: "server", message: "That email and password do not match an account" });
+      } else if (!showServerFieldErrors(caught, form.setError, ["email", "password"])) setError(caught);
     }
   });
 
