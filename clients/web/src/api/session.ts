@@ -4,6 +4,7 @@ import { graphql } from "../__generated__/gql.ts";
 import type { SessionFieldsFragment } from "../__generated__/graphql.ts";
 import { apolloClient, setAccessToken } from "./client.ts";
 import { errorCode } from "./errors.ts";
+import { refreshDelay } from "./refresh-delay.ts";
 
 // The session's fields, read here and nowhere else: the refresh token is not among them, the
 // gateway keeps it in an httpOnly cookie (x-mary-session: cookie, set by client.ts).
@@ -83,12 +84,9 @@ function publish(next: SessionState) {
   for (const listener of listeners) listener();
 }
 
-/** Refreshes a minute before the access token expires (or at four fifths of a short lifetime). */
 function scheduleRefresh(expiresAt: number) {
   clearTimeout(refreshTimer);
-  const lifetime = expiresAt - Date.now();
-  const delay = Math.max(1_000, Math.min(lifetime - 60_000, lifetime * 0.8));
-  refreshTimer = setTimeout(() => void refreshSession(), delay);
+  refreshTimer = setTimeout(() => void refreshSession(), refreshDelay(expiresAt - Date.now()));
 }
 
 function signedIn(payload: SessionFieldsFragment, reconnect: boolean) {
