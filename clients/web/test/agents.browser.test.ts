@@ -138,7 +138,20 @@ describe("agents in the web app", () => {
 
       // A reload in the middle: the page starts again from the run's first event and continues.
       const sockets: string[] = [];
-      page.on("websocket", (socket) => sockets.push(socket.url()));
+      /** The variables of each subscribe message the page sends for the run's events. */
+      const subscribed: { after?: string | null }[] = [];
+      page.on("websocket", (socket) => {
+        sockets.push(socket.url());
+        socket.on("framesent", ({ payload }) => {
+          const message = JSON.parse(String(payload)) as {
+            type: string;
+            payload?: { operationName?: string; variables?: { after?: string | null } };
+          };
+          if (message.type === "subscribe" && message.payload?.operationName === "RunOutputEvents") {
+            subscribed.push(message.payload.variables ?? {});
+          }
+        });
+      });
       await page.reload();
       await expect.poll(async () => (await outputText()).length, { timeout: 10_000 }).toBeGreaterThan(length);
       expect(input.startsWith(await outputText())).toBe(true);
@@ -155,6 +168,9 @@ describe("agents in the web app", () => {
       expect(await page.getByRole("button", { name: "Cancel run" }).count()).toBe(0);
       // The session was refreshed during the run, so the subscription resumed on a new socket.
       expect(sockets.filter((url) => url.endsWith("/graphql")).length).toBeGreaterThanOrEqual(2);
+      // The reloaded page subscribed from the start; the re-authenticated socket resumed after a cursor.
+      expect(subscribed[0]?.after ?? null).toBeNull();
+      expect(subscribed.slice(1).some((variables) => typeof variables.after === "string")).toBe(true);
       await web.screenshot(page, "run-finished");
     },
     RUN_TEST_TIMEOUT,
