@@ -16,6 +16,8 @@ describe("the web app's error words", () => {
   it("keeps the plan's own message for PLAN_LIMIT and offers the upgrade", () => {
     const described = describeError(graphQLError("PLAN_LIMIT", "The FREE plan allows 100 contacts."));
     expect(described.message).toBe("The FREE plan allows 100 contacts. Upgrade to add more.");
+    const said = "The FREE plan allows 1 agents; the workspace has 1. Upgrade the plan for more.";
+    expect(describeError(graphQLError("PLAN_LIMIT", said)).message).toBe(said);
   });
 
   it("reads a refusal the gateway sent with an HTTP status and a GraphQL body", () => {

@@ -73,8 +73,11 @@ export function describeError(error: unknown): DescribedError {
       };
     case "QUOTA_EXCEEDED":
       return { code, message: "This workspace has used its API calls for this month. Upgrade for more." };
-    case "PLAN_LIMIT":
-      return { code, message: `${first?.message ?? "Your plan's limit is reached."} Upgrade to add more.` };
+    case "PLAN_LIMIT": {
+      // The plan's own words name the limit; they usually say to upgrade already.
+      const said = first?.message ?? "Your plan's limit is reached.";
+      return { code, message: /upgrade/i.test(said) ? said : `${said} Upgrade to add more.` };
+    }
     case "SERVICE_UNAVAILABLE":
       return {
         code,
