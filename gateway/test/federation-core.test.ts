@@ -1,14 +1,12 @@
 // The gateway's federation core over a supergraph that is not Mary's: two tiny subgraphs
 // composed here, without Mary's authentication, limits or principal header.
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
-import { composeServices } from "@apollo/composition";
-import { buildSubgraphSchema } from "@apollo/subgraph";
-import { handleGraphQLRequest } from "@mary/kit";
-import { parse, type DocumentNode } from "graphql";
+import type { DocumentNode } from "graphql";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createFederation, subgraphsOf } from "../src/core/federation.ts";
+import { composeSupergraph, federatedSdl, serveSubgraph } from "./test-subgraph.ts";
 
 const products = [
   { id: "p1", name: "Kettle" },
@@ -25,57 +23,40 @@ interface Seen {
 }
 
 /** Serves one subgraph on a free port, recording the `x-test` header of each request. */
-async function serveSubgraph(typeDefs: DocumentNode, resolvers: object, delayMs = 0) {
+async function serveRecording(typeDefs: DocumentNode, resolvers: object, delayMs = 0) {
   const seen: Seen = { headers: [] };
-  const apollo = new ApolloServer({ schema: buildSubgraphSchema([{ typeDefs, resolvers: resolvers as never }]) });
-  await apollo.start();
-  const server: Server = createServer((req, res) => {
-    seen.headers.push(req.headers["x-test"] as string | undefined);
-    const answer = () => void handleGraphQLRequest(apollo, req, res, async () => ({})).catch(() => res.end());
-    if (delayMs) setTimeout(answer, delayMs).unref();
-    else answer();
+  const subgraph = await serveSubgraph(typeDefs, resolvers, {
+    delayMs,
+    onRequest: (req) => seen.headers.push(req.headers["x-test"] as string | undefined),
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  return {
-    url,
-    seen,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await apollo.stop();
-    },
-  };
+  return { ...subgraph, seen };
 }
 
-const FED = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])`;
-const productsTypeDefs = parse(`${FED}
+const productsTypeDefs = federatedSdl(`
   type Query { products: [Product!]! }
   type Product @key(fields: "id") { id: ID! name: String! }`);
-const reviewsTypeDefs = parse(`${FED}
+const reviewsTypeDefs = federatedSdl(`
   type Review { body: String! }
   type Product @key(fields: "id") { id: ID! reviews: [Review!]! }`);
 
-let productsGraph: Awaited<ReturnType<typeof serveSubgraph>>;
-let reviewsGraph: Awaited<ReturnType<typeof serveSubgraph>>;
-let slowGraph: Awaited<ReturnType<typeof serveSubgraph>>;
+let productsGraph: Awaited<ReturnType<typeof serveRecording>>;
+let reviewsGraph: Awaited<ReturnType<typeof serveRecording>>;
+let slowGraph: Awaited<ReturnType<typeof serveRecording>>;
 let supergraphSdl: string;
 
 beforeAll(async () => {
-  productsGraph = await serveSubgraph(productsTypeDefs, { Query: { products: () => products } });
-  reviewsGraph = await serveSubgraph(reviewsTypeDefs, {
+  productsGraph = await serveRecording(productsTypeDefs, { Query: { products: () => products } });
+  reviewsGraph = await serveRecording(reviewsTypeDefs, {
     Product: {
       reviews: (product: { id: string }) => reviews.filter((review) => review.productId === product.id),
     },
   });
   // Same schema as reviews, answering only after a minute: longer than any test may take.
-  slowGraph = await serveSubgraph(reviewsTypeDefs, { Product: { reviews: () => [] } }, 60_000);
-  const composed = composeServices([
+  slowGraph = await serveRecording(reviewsTypeDefs, { Product: { reviews: () => [] } }, 60_000);
+  supergraphSdl = composeSupergraph([
     { name: "products", typeDefs: productsTypeDefs, url: "http://products.invalid/graphql" },
     { name: "reviews", typeDefs: reviewsTypeDefs, url: "http://reviews.invalid/graphql" },
   ]);
-  expect(composed.errors).toBeUndefined();
-  supergraphSdl = composed.supergraphSdl!;
 });
 afterAll(async () => {
   await Promise.all([productsGraph?.close(), reviewsGraph?.close(), slowGraph?.close()]);

@@ -3,25 +3,16 @@
 // back with fields of both, without Mary's authentication or limits. Subscriptions of the same
 // operation, variables and share key share one subscription to prices and one resolution of
 // each event, whose products are fetched in batches and cached per group.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
-import { composeServices } from "@apollo/composition";
-import { buildSubgraphSchema } from "@apollo/subgraph";
-import { handleGraphQLRequest } from "@mary/kit";
 import { GraphQLError, parse, type ExecutionResult } from "graphql";
-import { useServer } from "graphql-ws/use/ws";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { WebSocketServer } from "ws";
 import { createFederation, type FederationOptions } from "../src/core/federation.ts";
+import { composeSupergraph, federatedSdl, serveSubgraph, type TestSubgraph } from "./test-subgraph.ts";
 
-const FED = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])`;
-const productsTypeDefs = parse(`${FED}
+const productsTypeDefs = federatedSdl(`
   type Query { product(id: ID!): Product }
   type Product @key(fields: "id") { id: ID! name: String! }`);
-const pricesTypeDefs = parse(`${FED}
+const pricesTypeDefs = federatedSdl(`
   type Query { currency: String! }
   type Subscription { priceChanged(productId: ID!, count: Int!, intervalMs: Int! = 5): PriceChange! }
   type PriceChange { price: Int! product: Product! }
@@ -34,73 +25,53 @@ let openSubscriptions = 0;
 let subscriptionsStarted = 0;
 const extensionsSeen: unknown[] = [];
 
-let products: { url: string; close: () => Promise<void> };
-let prices: { url: string; close: () => Promise<void> };
+let products: TestSubgraph;
+let prices: TestSubgraph;
 let supergraphSdl: string;
 
 beforeAll(async () => {
-  const productsSchema = buildSubgraphSchema([
+  products = await serveSubgraph(
+    productsTypeDefs,
     {
-      typeDefs: productsTypeDefs,
-      resolvers: {
-        Query: { product: (_: unknown, { id }: { id: string }) => (names[id] ? { id } : null) },
-        Product: {
-          __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
-          name: (product: { id: string }) => names[product.id],
-        },
-      } as never,
+      Query: { product: (_: unknown, { id }: { id: string }) => (names[id] ? { id } : null) },
+      Product: {
+        __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
+        name: (product: { id: string }) => names[product.id],
+      },
     },
-  ]);
-  const apollo = new ApolloServer({ schema: productsSchema, plugins: [ApolloServerPluginInlineTraceDisabled()] });
-  await apollo.start();
-  const productsServer: Server = createServer((req, res) => {
-    void handleGraphQLRequest(apollo, req, res, async () => ({})).catch(() => res.end());
-  });
-  const originalExecute = apollo.executeHTTPGraphQLRequest.bind(apollo);
-  apollo.executeHTTPGraphQLRequest = async (request) => {
-    const body = request.httpGraphQLRequest.body as { variables?: { representations?: { id: string }[] } };
-    productsFetched.push((body.variables?.representations ?? []).map((representation) => representation.id));
-    return originalExecute(request);
-  };
-  await new Promise<void>((resolve) => productsServer.listen(0, "127.0.0.1", resolve));
-  products = {
-    url: `http://127.0.0.1:${(productsServer.address() as AddressInfo).port}/graphql`,
-    close: async () => {
-      productsServer.closeAllConnections();
-      await new Promise((resolve) => productsServer.close(resolve));
-      await apollo.stop();
-    },
-  };
-
-  const pricesSchema = buildSubgraphSchema([
     {
-      typeDefs: pricesTypeDefs,
-      resolvers: {
-        Query: { currency: () => "EUR" },
-        Subscription: {
-          priceChanged: {
-            subscribe: async function* (_: unknown, args: { productId: string; count: number; intervalMs: number }) {
-              openSubscriptions++;
-              subscriptionsStarted++;
-              try {
-                for (let i = 1; i <= args.count; i++) {
-                  if (args.intervalMs > 0) await sleep(args.intervalMs);
-                  yield { priceChanged: { price: 100 * i, product: { id: args.productId } } };
-                }
-              } finally {
-                openSubscriptions--;
-              }
-            },
+      plugins: [
+        {
+          async requestDidStart({ request }) {
+            const representations = (request.variables?.representations ?? []) as { id: string }[];
+            productsFetched.push(representations.map((representation) => representation.id));
           },
         },
-      } as never,
+      ],
     },
-  ]);
-  const pricesServer = createServer((_req, res) => res.writeHead(404).end());
-  const wss = new WebSocketServer({ server: pricesServer, path: "/graphql" });
-  const disposable = useServer(
+  );
+  prices = await serveSubgraph(
+    pricesTypeDefs,
     {
-      schema: pricesSchema,
+      Query: { currency: () => "EUR" },
+      Subscription: {
+        priceChanged: {
+          subscribe: async function* (_: unknown, args: { productId: string; count: number; intervalMs: number }) {
+            openSubscriptions++;
+            subscriptionsStarted++;
+            try {
+              for (let i = 1; i <= args.count; i++) {
+                if (args.intervalMs > 0) await sleep(args.intervalMs);
+                yield { priceChanged: { price: 100 * i, product: { id: args.productId } } };
+              }
+            } finally {
+              openSubscriptions--;
+            }
+          },
+        },
+      },
+    },
+    {
       onSubscribe: (_ctx, _id, payload) => {
         extensionsSeen.push(payload.extensions);
         const headers = (payload.extensions as { headers?: Record<string, string> } | undefined)?.headers;
@@ -109,25 +80,11 @@ beforeAll(async () => {
         }
       },
     },
-    wss,
   );
-  await new Promise<void>((resolve) => pricesServer.listen(0, "127.0.0.1", resolve));
-  prices = {
-    url: `http://127.0.0.1:${(pricesServer.address() as AddressInfo).port}/graphql`,
-    close: async () => {
-      await disposable.dispose();
-      await new Promise((resolve) => wss.close(resolve));
-      pricesServer.closeAllConnections();
-      await new Promise((resolve) => pricesServer.close(resolve));
-    },
-  };
-
-  const composed = composeServices([
+  supergraphSdl = composeSupergraph([
     { name: "products", typeDefs: productsTypeDefs, url: "http://products.invalid/graphql" },
     { name: "prices", typeDefs: pricesTypeDefs, url: "http://prices.invalid/graphql" },
   ]);
-  expect(composed.errors).toBeUndefined();
-  supergraphSdl = composed.supergraphSdl!;
 });
 afterAll(async () => {
   await Promise.all([products?.close(), prices?.close()]);
