@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { HeaderMap, type ApolloServerPlugin } from "@apollo/server";
-import { appError, ErrorCode, inputValueProblem, stringProblem, type Logger, type Principal } from "@mary/kit";
+import { appError, ErrorCode, inputValueProblem, stringProblem, type Logger } from "@mary/kit";
 import {
   BREAK,
   getOperationAST,
@@ -17,6 +17,7 @@ import {
 } from "graphql";
 import type { Authenticator } from "./auth/authenticator.ts";
 import type { OperationLimits } from "./config.ts";
+import type { GatewayPrincipal } from "./context.ts";
 import type { ApiCallQuota } from "./limits/api-quota.ts";
 import { measureOperation, operationLimitErrors } from "./limits/operation-limits.ts";
 import type { RateLimiter, RateLimitState } from "./limits/rate-limit.ts";
@@ -24,10 +25,10 @@ import type { RateLimiter, RateLimitState } from "./limits/rate-limit.ts";
 /** How a request says who sends it: HTTP headers (Authorization, or a Mary service's signed header), or a socket's credential. */
 export type Credential = { headers: IncomingHttpHeaders } | { authorization: string | undefined };
 
-/** An admitted caller: who it is, and its rate-limit budget after this request. */
+/** An admitted caller: who it is, and its rate-limit budget after this request (none without rate limits). */
 export interface Caller {
-  principal: Principal;
-  rate: RateLimitState;
+  principal: GatewayPrincipal;
+  rate?: RateLimitState;
 }
 
 /** A GraphQL request as a client sends it. */
@@ -47,8 +48,10 @@ export interface AdmissionOptions {
   /** The client-facing schema. */
   schema: GraphQLSchema;
   authenticator: Authenticator;
-  rateLimiter: RateLimiter;
-  apiCallQuota: ApiCallQuota;
+  /** Rate limits, in Redis: none without Redis. */
+  rateLimiter?: RateLimiter;
+  /** The plans' API-call quota, in Redis: none without Mary's plans. */
+  apiCallQuota?: ApiCallQuota;
   limits: OperationLimits;
   log: Logger;
 }
@@ -79,7 +82,7 @@ export class Admission {
   /**
    * Who calls, and whether they may call now: a bad credential, an exhausted rate limit or quota
    * throws its own error. When what the check needs cannot answer (Redis for revocations, plans
-   * and counts; users for API keys), the request is refused with 503 SERVICE_UNAVAILABLE rather
+   * and counts; users for API keys; a JWKS URL for its keys), the request is refused with 503 SERVICE_UNAVAILABLE rather
    * than let through unchecked.
    */
   async admitCaller(credential: Credential, clientAddress: string): Promise<Caller> {
@@ -89,8 +92,8 @@ export class Admission {
         "headers" in credential
           ? await authenticator.authenticateRequest(credential.headers)
           : await authenticator.authenticate(credential.authorization);
-      const rate = await rateLimiter.hit(principal, clientAddress);
-      await apiCallQuota.count(principal);
+      const rate = await rateLimiter?.hit(principal, clientAddress);
+      await apiCallQuota?.count(principal);
       return { principal, rate };
     } catch (error) {
       if (error instanceof GraphQLError) throw error;

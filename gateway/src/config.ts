@@ -1,23 +1,34 @@
 import { resolve } from "node:path";
-import {
-  commonConfig,
-  DEFAULT_INPUT_BOUNDS,
-  DEFAULT_PUBLIC_KEY_FILE,
-  loadConfig,
-  port,
-  REPO_ROOT,
-  type InputBounds,
-} from "@mary/kit";
+import { commonConfig, DEFAULT_INPUT_BOUNDS, loadConfig, port, REPO_ROOT, type InputBounds } from "@mary/kit";
 import { z } from "zod";
+import type { JwtSettings } from "./auth/token-authenticator.ts";
+
+/** An optional variable, where set-but-empty counts as unset. */
+const optional = <T extends z.ZodType>(type: T) =>
+  z.preprocess((value) => (value === "" ? undefined : value), type.optional());
 
 export const gatewayConfigShape = {
   ...commonConfig,
   GATEWAY_PORT: port(4000),
   GATEWAY_HOST: z.string().default("127.0.0.1"),
   SUPERGRAPH_PATH: z.string().default(resolve(REPO_ROOT, "schema/supergraph.graphql")),
-  /** Ed25519 public key (SPKI PEM) that verifies access tokens; inline or from a file. */
-  JWT_PUBLIC_KEY: z.string().optional(),
-  JWT_PUBLIC_KEY_FILE: z.string().default(DEFAULT_PUBLIC_KEY_FILE),
+  /**
+   * Redis, for rate limits (and Mary's revocations, API-key cache, plans and quotas). Mary's own
+   * supergraph requires it (the local one when unset); another supergraph uses it only when set.
+   */
+  REDIS_URL: optional(z.string().url()),
+  /**
+   * The public key (SPKI PEM) that verifies access tokens; inline or from a file. Mary's own
+   * supergraph requires it (Ed25519, by default the local key pair's); another may use any
+   * RSA, EC or Ed25519 key, or a JWKS URL instead.
+   */
+  JWT_PUBLIC_KEY: optional(z.string()),
+  JWT_PUBLIC_KEY_FILE: optional(z.string()),
+  /** A foreign supergraph's identity provider's key set (JWKS), instead of a public key. */
+  JWT_JWKS_URL: optional(z.string().url()),
+  /** What a foreign supergraph's tokens must say in `iss`, and one of the audiences (comma-separated) in `aud`. */
+  JWT_ISSUER: optional(z.string()),
+  JWT_AUDIENCE: optional(z.string()),
   /** Browser origins allowed to call the gateway, comma-separated. */
   CORS_ORIGINS: z.string().default("http://localhost:5173,http://127.0.0.1:5173"),
   API_KEY_CACHE_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
@@ -84,6 +95,13 @@ export interface WebSocketSettings {
 /** The config as the shapes its parts take, so each part sees only what it needs. */
 export function gatewaySettings(config: GatewayConfig) {
   return {
+    jwt: {
+      publicKey: config.JWT_PUBLIC_KEY,
+      publicKeyFile: config.JWT_PUBLIC_KEY_FILE,
+      jwksUrl: config.JWT_JWKS_URL,
+      issuer: config.JWT_ISSUER,
+      audience: commaList(config.JWT_AUDIENCE),
+    } satisfies JwtSettings,
     operationLimits: {
       maxTokens: config.MAX_TOKENS,
       maxDepth: config.MAX_QUERY_DEPTH,
@@ -103,6 +121,15 @@ export function gatewaySettings(config: GatewayConfig) {
       maxSubscriptionsPerPrincipal: config.MAX_SUBSCRIPTIONS_PER_PRINCIPAL,
     } satisfies WebSocketSettings,
   };
+}
+
+/** The entries of a comma-separated list, or undefined when it has none. */
+function commaList(value: string | undefined): string[] | undefined {
+  const entries = (value ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  return entries.length ? entries : undefined;
 }
 
 /** Subgraph URL overrides from `<NAME>_URL` variables, keyed by subgraph name. */

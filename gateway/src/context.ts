@@ -1,8 +1,25 @@
 import type { Logger, Principal } from "@mary/kit";
+import type { JWTPayload } from "jose";
+
+/**
+ * A caller of a supergraph without Mary's accounts, signed in by its own identity provider: the
+ * JWT the gateway verified (see auth/token-authenticator.ts) and its claims.
+ */
+export interface TokenPrincipal {
+  kind: "token";
+  /** The token's `sub`, when it has one: whom rate limits and subscription caps count. */
+  subject?: string;
+  claims: JWTPayload;
+  /** The token itself, passed on to the subgraphs as `Authorization: Bearer …`. */
+  token: string;
+}
+
+/** Who calls: one of Mary's principals, or a foreign supergraph's token caller. */
+export type GatewayPrincipal = Principal | TokenPrincipal;
 
 /** What every operation carries through the gateway: who asks, how to log and trace it, and its session cookie. */
 export interface GatewayContext {
-  principal: Principal;
+  principal: GatewayPrincipal;
   requestId: string;
   log: Logger;
   /** Cookie mode (see auth/session-cookie.ts), for operations over HTTP; none over WebSocket. */

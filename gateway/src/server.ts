@@ -8,6 +8,7 @@ import {
   COOKIE_SESSION_MODE,
   createLogger,
   createRedis,
+  DEFAULT_PUBLIC_KEY_FILE,
   ErrorCode,
   handleGraphQLRequest,
   HttpError,
@@ -27,12 +28,13 @@ import {
   signPrincipal,
   SUBGRAPH_MAX_BODY_BYTES,
   type Principal,
+  type Redis,
   type RunningServer,
 } from "@mary/kit";
 import { BREAK, visit, type DocumentNode } from "graphql";
 import type { DestinationStream } from "pino";
 import { Admission, admissionPlugin } from "./admission.ts";
-import { Authenticator } from "./auth/authenticator.ts";
+import { MaryAuthenticator, type Authenticator } from "./auth/authenticator.ts";
 import {
   isCookieMode,
   isSecureRequest,
@@ -41,11 +43,13 @@ import {
   REFRESH_COOKIE,
   refreshCookie,
 } from "./auth/session-cookie.ts";
+import { TokenAuthenticator, tokenVerification } from "./auth/token-authenticator.ts";
 import { gatewaySettings, subgraphUrlOverrides, type GatewayConfig } from "./config.ts";
-import type { GatewayContext, GatewaySession } from "./context.ts";
+import type { GatewayContext, GatewayPrincipal, GatewaySession } from "./context.ts";
 import { createFederation, type SubgraphEndpoint } from "./core/federation.ts";
 import { ApiCallQuota } from "./limits/api-quota.ts";
 import { RateLimiter } from "./limits/rate-limit.ts";
+import { describeParts, maryParts, redisUrlFor, type MaryParts } from "./mary-parts.ts";
 import { serveWebSockets } from "./websocket.ts";
 
 export interface GatewayOptions {
@@ -81,12 +85,23 @@ function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
   return (trustProxy && first) || req.socket.remoteAddress || "unknown";
 }
 
-/** True when every subgraph reports itself ready. */
-async function subgraphsReady(subgraphs: SubgraphEndpoint[]): Promise<Record<string, boolean>> {
+/**
+ * Whether each subgraph is ready: Mary's report it on /readyz (their datastores included); any
+ * other GraphQL server is asked `{ __typename }`, which every one answers.
+ */
+async function subgraphsReady(subgraphs: SubgraphEndpoint[], marys: boolean): Promise<Record<string, boolean>> {
   const results = await Promise.all(
     subgraphs.map(async ({ name, url }) => {
       try {
-        const response = await fetch(new URL("/readyz", url), { signal: AbortSignal.timeout(2_000) });
+        const signal = AbortSignal.timeout(2_000);
+        const response = marys
+          ? await fetch(new URL("/readyz", url), { signal })
+          : await fetch(url, {
+              method: "POST",
+              signal,
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ query: "{ __typename }" }),
+            });
         return [name, response.ok] as const;
       } catch {
         return [name, false] as const;
@@ -126,7 +141,7 @@ const selectsViewerDependentField = (document: DocumentNode) => {
  * role, scopes and plan, and the same user too when a field depends on who asks. Service and
  * anonymous principals never share.
  */
-function subscriptionShareKey(principal: Principal, document: DocumentNode): string | null {
+function subscriptionShareKey(principal: GatewayPrincipal, document: DocumentNode): string | null {
   if (principal.kind !== "user" && principal.kind !== "apiKey") return null;
   const key = [
     principal.kind,
@@ -161,6 +176,62 @@ function sessionHeaders(session: GatewaySession | undefined, subgraphName: strin
     [SESSION_MODE_HEADER]: COOKIE_SESSION_MODE,
     ...(session.refreshToken ? { [REFRESH_TOKEN_HEADER]: session.refreshToken } : {}),
   };
+}
+
+/**
+ * What the subgraphs learn of the caller: its principal in the signed internal header and, for a
+ * token caller of a foreign supergraph, the verified token itself as `Authorization`, since such
+ * subgraphs are written against their identity provider's tokens (the claims are in the signed
+ * header too, for those that trust the gateway instead). Nothing the client sent is passed on
+ * unverified.
+ */
+function callerHeaders(principal: GatewayPrincipal, secret: string): Record<string, string> {
+  if (principal.kind !== "token") return { [PRINCIPAL_HEADER]: signPrincipal(principal, secret) };
+  const { token, ...signed } = principal;
+  return {
+    // kit's Principal lists Mary's callers only; Mary's subgraphs refuse a kind they do not know.
+    [PRINCIPAL_HEADER]: signPrincipal(signed as unknown as Principal, secret),
+    authorization: `Bearer ${token}`,
+  };
+}
+
+/**
+ * Mary's authentication when the supergraph has Mary's accounts; else JWTs verified with the
+ * configured public key or JWKS, or no credentials at all. Also says which, for the start log.
+ */
+async function createAuthenticator(
+  parts: MaryParts,
+  config: GatewayConfig,
+  redis: Redis | undefined,
+  urlOf: (subgraph: string) => string,
+): Promise<{ authenticator: Authenticator; jwt: string }> {
+  const { jwt } = gatewaySettings(config);
+  if (!parts.accounts) {
+    const verification = tokenVerification(jwt);
+    return {
+      authenticator: new TokenAuthenticator(verification),
+      jwt: verification ? `verified with ${verification.source}` : "off (no key or JWKS URL: requests are anonymous)",
+    };
+  }
+  if (jwt.jwksUrl || jwt.issuer || jwt.audience) {
+    throw new Error(
+      "Invalid configuration:\n  JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE: only for supergraphs without Mary's users " +
+        "subgraph; Mary's own access tokens are verified with JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE",
+    );
+  }
+  if (!redis) throw new Error("Mary's accounts need Redis");
+  const authenticator = new MaryAuthenticator({
+    verifyingKey: await importVerifyingKey(
+      readPem(jwt.publicKey, jwt.publicKeyFile ?? DEFAULT_PUBLIC_KEY_FILE, "JWT_PUBLIC_KEY_FILE"),
+    ),
+    redis,
+    usersUrl: urlOf("users"),
+    billingUrl: parts.plans ? urlOf("billing") : undefined,
+    signingSecret: config.INTERNAL_SIGNING_SECRET,
+    apiKeyCacheSeconds: config.API_KEY_CACHE_SECONDS,
+    timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+  });
+  return { authenticator, jwt: "Mary's access tokens (users' public key)" };
 }
 
 /** Sets `set-cookie` on the answer when the users subgraph handed over a refresh token (or cleared it). */
@@ -203,11 +274,15 @@ async function forwardStripeWebhook(
   res.end(Buffer.from(await response.arrayBuffer()));
 }
 
-/** Starts the public gateway: /graphql, /webhooks/stripe, /healthz and /readyz on one HTTP server. */
+/**
+ * Starts the public gateway on any supergraph: /graphql, /healthz and /readyz on one HTTP server,
+ * and Mary's parts (see mary-parts.ts) when the supergraph has them, /webhooks/stripe among them.
+ */
 export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningServer> {
   const log = createLogger("gateway", config.LOG_LEVEL, options.logDestination);
   const settings = gatewaySettings(config);
   const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, "utf8");
+  const parts = maryParts(supergraphSdl);
   const subgraphUrls = { ...subgraphUrlOverrides(), ...options.subgraphUrls };
   const gatewayHeader = () => ({
     [PRINCIPAL_HEADER]: signPrincipal({ kind: "service", service: "gateway" }, config.INTERNAL_SIGNING_SECRET),
@@ -218,7 +293,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     maxRequestBytes: SUBGRAPH_MAX_BODY_BYTES,
     subgraphHeaders: (context, subgraphName) => ({
-      [PRINCIPAL_HEADER]: signPrincipal(context.principal, config.INTERNAL_SIGNING_SECRET),
+      ...callerHeaders(context.principal, config.INTERNAL_SIGNING_SECRET),
       [REQUEST_ID_HEADER]: context.requestId,
       ...sessionHeaders(context.session, subgraphName),
     }),
@@ -238,38 +313,32 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     maxQueuedEvents: config.SUBSCRIPTION_MAX_QUEUED_EVENTS,
     subscriptionShareKey: (context, document) => subscriptionShareKey(context.principal, document),
     // A run's events are replayed from its first to every new subscription (without `after`).
-    replayFromStart: ["agentRunEvents"],
+    replayFromStart: parts.replayFromStart,
     maxRetainedEvents: config.SUBSCRIPTION_MAX_RETAINED_EVENTS,
     subscriptionEntityCacheTtlMs: config.SUBSCRIPTION_ENTITY_CACHE_MS,
   });
-  const urlOf = (name: string, why: string) => {
+  const urlOf = (name: string) => {
     const url = subgraphs.find((subgraph) => subgraph.name === name)?.url;
-    if (!url) throw new Error(`The supergraph has no ${name} subgraph, which the gateway needs for ${why}`);
+    if (!url) throw new Error(`The supergraph's ${name} subgraph has no URL`);
     return url;
   };
-  const usersUrl = urlOf("users", "API keys");
-  const billingUrl = urlOf("billing", "plans and Stripe webhooks");
+  const billingUrl = parts.stripeWebhook ? urlOf("billing") : undefined;
 
-  const redis = createRedis(config.REDIS_URL, log);
-  const authenticator = new Authenticator({
-    verifyingKey: await importVerifyingKey(
-      readPem(config.JWT_PUBLIC_KEY, config.JWT_PUBLIC_KEY_FILE, "JWT_PUBLIC_KEY_FILE"),
-    ),
-    redis,
-    usersUrl,
-    billingUrl,
-    signingSecret: config.INTERNAL_SIGNING_SECRET,
-    apiKeyCacheSeconds: config.API_KEY_CACHE_SECONDS,
-    timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
-  });
+  const redisUrl = redisUrlFor(parts, config.REDIS_URL);
+  const redis = redisUrl ? createRedis(redisUrl, log) : undefined;
+  const { authenticator, jwt } = await createAuthenticator(parts, config, redis, urlOf);
   const admission = new Admission({
     schema: subscriptions.schema,
     authenticator,
-    rateLimiter: new RateLimiter(redis, settings.rateLimit),
-    apiCallQuota: new ApiCallQuota(redis),
+    rateLimiter: redis && new RateLimiter(redis, settings.rateLimit),
+    apiCallQuota: redis && parts.plans ? new ApiCallQuota(redis) : undefined,
     limits: settings.operationLimits,
     log,
   });
+  log.info(
+    { accounts: parts.accounts, plans: parts.plans, stripeWebhook: parts.stripeWebhook, jwt, rateLimits: !!redis },
+    describeParts(parts, jwt, !!redis),
+  );
   const production = config.NODE_ENV === "production";
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -298,22 +367,22 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
       if (path === "/healthz") return sendJson(res, 200, { status: "ok", service: "gateway", ...webSockets.stats() });
       if (path === "/readyz") {
-        // The gateway needs Redis itself, for API keys, revocations and rate limits.
+        // The gateway needs Redis itself when it has one, for API keys, revocations and rate limits.
         const [ready, redisReady] = await Promise.all([
-          subgraphsReady(subgraphs),
-          redis.ping().then(
+          subgraphsReady(subgraphs, parts.accounts),
+          redis?.ping().then(
             () => true,
             () => false,
           ),
         ]);
-        const allReady = redisReady && Object.values(ready).every(Boolean);
+        const allReady = redisReady !== false && Object.values(ready).every(Boolean);
         return sendJson(res, allReady ? 200 : 503, {
           status: allReady ? "ready" : "unavailable",
-          redis: redisReady,
+          ...(redis ? { redis: redisReady } : {}),
           subgraphs: ready,
         });
       }
-      if (path === STRIPE_WEBHOOK_PATH) {
+      if (billingUrl && path === STRIPE_WEBHOOK_PATH) {
         return await forwardStripeWebhook(req, res, billingUrl, config, {
           ...gatewayHeader(),
           [REQUEST_ID_HEADER]: requestId,
@@ -325,10 +394,14 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
           { headers: req.headers },
           clientAddress(req, config.TRUST_PROXY),
         );
-        res.setHeader("x-ratelimit-limit", rate.limit);
-        res.setHeader("x-ratelimit-remaining", rate.remaining);
-        res.setHeader("x-ratelimit-reset", rate.resetSeconds);
-        return { principal, requestId, log: reqLog, session: sessionOf(req, config.TRUST_PROXY) };
+        if (rate) {
+          res.setHeader("x-ratelimit-limit", rate.limit);
+          res.setHeader("x-ratelimit-remaining", rate.remaining);
+          res.setHeader("x-ratelimit-reset", rate.resetSeconds);
+        }
+        // Cookie mode belongs to Mary's accounts: the refresh token goes to their users subgraph only.
+        const session = parts.accounts ? sessionOf(req, config.TRUST_PROXY) : undefined;
+        return { principal, requestId, log: reqLog, session };
       });
     } catch (error) {
       if (error instanceof HttpError) return sendHttpError(req, res, error);
@@ -343,6 +416,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     engine: subscriptions,
     admission,
     authenticator,
+    anonymousSockets: !parts.accounts,
     settings: settings.webSocket,
     log,
   });
@@ -355,7 +429,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       await webSockets.close();
       await closeServer(server);
       await apollo.stop();
-      redis.disconnect();
+      redis?.disconnect();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { ApolloServer } from "@apollo/server";
-import { anyCause, appError, clientErrorFormatter, ErrorCode, type Logger, type Principal } from "@mary/kit";
+import { anyCause, appError, clientErrorFormatter, ErrorCode, type Logger } from "@mary/kit";
 import type { ExecutionArgs, ExecutionResult, FormattedExecutionResult, GraphQLError } from "graphql";
 import type { Context as SocketContext } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
@@ -9,7 +9,7 @@ import { WebSocketServer } from "ws";
 import type { Admission } from "./admission.ts";
 import type { Authenticator } from "./auth/authenticator.ts";
 import type { WebSocketSettings } from "./config.ts";
-import type { GatewayContext } from "./context.ts";
+import type { GatewayContext, GatewayPrincipal } from "./context.ts";
 import type { SubscriptionEngine } from "./core/subscriptions.ts";
 import { OPERATIONS_PER_TURN, TurnPacer } from "./turn-pacer.ts";
 
@@ -21,6 +21,11 @@ export interface WebSocketOptions {
   admission: Admission;
   /** Checks the socket's credential once, at connection_init. */
   authenticator: Authenticator;
+  /**
+   * Whether a socket may connect without a credential (a foreign supergraph's, whose subgraphs
+   * decide what anonymous callers get); Mary's sockets must authenticate.
+   */
+  anonymousSockets: boolean;
   settings: WebSocketSettings;
   log: Logger;
 }
@@ -54,22 +59,32 @@ function isSocketClosed(error: unknown): boolean {
   );
 }
 
-/** Who a subscription cap counts against: the API key, or the user in the workspace. */
-const principalKey = (principal: Principal) =>
-  principal.kind === "apiKey"
-    ? `key:${principal.apiKeyId}`
-    : principal.kind === "user"
-      ? `user:${principal.userId}:${principal.workspaceId}`
-      : principal.kind;
+/** Who a subscription cap counts against: the API key, the user in the workspace, the token's subject, or else the client's address. */
+function principalKey(principal: GatewayPrincipal, address: string): string {
+  switch (principal.kind) {
+    case "apiKey":
+      return `key:${principal.apiKeyId}`;
+    case "user":
+      return `user:${principal.userId}:${principal.workspaceId}`;
+    case "token":
+      return principal.subject ? `token:${principal.subject}` : `address:${address}`;
+    case "anonymous":
+      return `address:${address}`;
+    default:
+      return principal.kind;
+  }
+}
 
 /**
  * graphql-ws on /graphql, beside HTTP. The socket authenticates in `connection_init`
- * (`{ authorization: "Bearer …" }`, a JWT or an API key), refused with 4403; every operation
+ * (`{ authorization: "Bearer …" }`, a JWT or an API key), refused with 4403 (a foreign
+ * supergraph's socket may also come without one, as an anonymous caller); every operation
  * then takes the gateway's one admission path (admission.ts), as an HTTP request does: the
  * credential again (an expired or revoked one stops new operations), rate limit and quota,
  * parsing, validation, variables, limits and cost.
  * Subscriptions run on the federation core's engine; queries and mutations on Apollo Server.
- * Each principal holds at most MAX_SUBSCRIPTIONS_PER_PRINCIPAL subscriptions at once.
+ * Each principal (an anonymous one: each client address) holds at most
+ * MAX_SUBSCRIPTIONS_PER_PRINCIPAL subscriptions at once.
  */
 export function serveWebSockets(options: WebSocketOptions): {
   stats: () => WebSocketStats;
@@ -82,6 +97,8 @@ export function serveWebSockets(options: WebSocketOptions): {
     maxPayload: settings.maxPayloadBytes,
   });
   const authorizations = new WeakMap<object, string>();
+  /** Whom each operation's subscription counts against, by its context. */
+  const capKeys = new WeakMap<GatewayContext, string>();
   const held = new Map<string, number>();
   let subscriptions = 0;
   const format = clientErrorFormatter(log, "subscription failed");
@@ -113,19 +130,16 @@ export function serveWebSockets(options: WebSocketOptions): {
     _id: string,
     payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null },
   ): Promise<ExecutionArgs | readonly GraphQLError[]> => {
-    const address = (ctx.extra as { request?: { socket?: { remoteAddress?: string } } }).request?.socket?.remoteAddress;
+    const address =
+      (ctx.extra as { request?: { socket?: { remoteAddress?: string } } }).request?.socket?.remoteAddress ?? "unknown";
     await pacer.pass();
-    const result = await admission.admit(
-      payload,
-      { authorization: authorizations.get(ctx) },
-      address ?? "unknown",
-      "ws",
-    );
+    const result = await admission.admit(payload, { authorization: authorizations.get(ctx) }, address, "ws");
     if (!("caller" in result)) return result;
     const { caller, admitted } = result;
+    const capKey = principalKey(caller.principal, address);
     if (
       admitted.operation.operation === "subscription" &&
-      (held.get(principalKey(caller.principal)) ?? 0) >= settings.maxSubscriptionsPerPrincipal
+      (held.get(capKey) ?? 0) >= settings.maxSubscriptionsPerPrincipal
     ) {
       return [
         appError(
@@ -137,12 +151,14 @@ export function serveWebSockets(options: WebSocketOptions): {
       ];
     }
     const requestId = randomUUID();
+    const contextValue: GatewayContext = { principal: caller.principal, requestId, log: log.child({ requestId }) };
+    capKeys.set(contextValue, capKey);
     return {
       schema: engine.schema,
       document: admitted.document,
       variableValues: payload.variables ?? {},
       operationName: payload.operationName ?? undefined,
-      contextValue: { principal: caller.principal, requestId, log: log.child({ requestId }) } satisfies GatewayContext,
+      contextValue,
     };
   };
 
@@ -151,6 +167,7 @@ export function serveWebSockets(options: WebSocketOptions): {
       schema: engine.schema,
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        if (authorization === undefined && options.anonymousSockets) return true;
         if (typeof authorization !== "string") return false;
         try {
           const principal = await options.authenticator.authenticate(authorization);
@@ -164,7 +181,7 @@ export function serveWebSockets(options: WebSocketOptions): {
       onSubscribe,
       subscribe: (args) => {
         const context = args.contextValue as GatewayContext;
-        const release = hold(principalKey(context.principal));
+        const release = hold(capKeys.get(context) ?? context.principal.kind);
         try {
           return tracked(
             engine.subscribe({

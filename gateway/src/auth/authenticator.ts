@@ -2,6 +2,7 @@ import {
   API_KEY_PREFIX,
   apiKeyCacheKey,
   appError,
+  DEFAULT_PLAN,
   ErrorCode,
   hashApiKey,
   membershipRevokedKey,
@@ -23,6 +24,15 @@ import {
   type Scope,
 } from "@mary/kit";
 import type { CryptoKey } from "jose";
+import type { GatewayPrincipal } from "../context.ts";
+
+/** Turns a request's credentials into its principal; a bad credential throws UNAUTHENTICATED. */
+export interface Authenticator {
+  /** An HTTP request's principal, from its headers. */
+  authenticateRequest(headers: Record<string, string | string[] | undefined>): Promise<GatewayPrincipal>;
+  /** The principal of an `Authorization` value (a socket's, from `connection_init`); none is anonymous. */
+  authenticate(authorization: string | undefined): Promise<GatewayPrincipal>;
+}
 
 interface ApiKeyIdentity {
   apiKeyId: string;
@@ -37,8 +47,8 @@ export interface AuthenticatorOptions {
   redis: Redis;
   /** GraphQL URL of the users subgraph, which resolves API keys. */
   usersUrl: string;
-  /** GraphQL URL of the billing subgraph, which knows each workspace's plan. */
-  billingUrl: string;
+  /** GraphQL URL of the billing subgraph, which knows each workspace's plan; without billing every workspace is on FREE. */
+  billingUrl?: string;
   signingSecret: string;
   apiKeyCacheSeconds: number;
   timeoutMs: number;
@@ -47,13 +57,14 @@ export interface AuthenticatorOptions {
 const unauthenticated = (message: string) => appError(ErrorCode.UNAUTHENTICATED, message, { http: { status: 401 } });
 
 /**
+ * Mary's own authentication, for a supergraph with Mary's users subgraph (see mary-parts.ts).
  * Turns an `Authorization: Bearer …` header into a principal: JWT access tokens
  * are verified locally with the users' public key; API keys (`mary_…`) are
  * resolved by the users subgraph and cached briefly in Redis. The workspace's
- * plan comes from Redis, where billing writes it, or else from billing itself.
+ * plan comes from Redis, where billing writes it, or else from billing itself (FREE without billing).
  * No header means anonymous; a bad credential is an error, never a silent downgrade.
  */
-export class Authenticator {
+export class MaryAuthenticator implements Authenticator {
   constructor(private readonly options: AuthenticatorOptions) {}
 
   /**
@@ -130,13 +141,14 @@ export class Authenticator {
    * request fails (503) rather than guess a plan.
    */
   private async planOf(workspaceId: string, cached: string | null | undefined): Promise<PlanName> {
+    const { redis, billingUrl } = this.options;
+    if (!billingUrl) return DEFAULT_PLAN;
     if (isPlanName(cached)) return cached;
-    const { redis } = this.options;
     let plan: unknown;
     try {
       plan = (
         await this.callSubgraph<{ workspacePlan: string }>(
-          this.options.billingUrl,
+          billingUrl,
           "query ($id: ID!) { workspacePlan(workspaceId: $id) }",
           { id: workspaceId },
         )

@@ -1,5 +1,6 @@
 import { HeaderMap } from "@apollo/server";
-import { apiCallsKey, appError, ErrorCode, planLimits, usagePeriod, type Principal, type Redis } from "@mary/kit";
+import { apiCallsKey, appError, ErrorCode, planLimits, usagePeriod, type Redis } from "@mary/kit";
+import type { GatewayPrincipal } from "../context.ts";
 
 /** Counts are kept a little past their month, so billing can still report the last one. */
 const KEEP_SECONDS = 40 * 86_400;
@@ -12,7 +13,7 @@ const KEEP_SECONDS = 40 * 86_400;
 export class ApiCallQuota {
   constructor(private readonly redis: Redis) {}
 
-  async count(principal: Principal, now = new Date()): Promise<void> {
+  async count(principal: GatewayPrincipal, now = new Date()): Promise<void> {
     if (principal.kind !== "apiKey") return;
     const limit = planLimits(principal.plan).apiCallsPerMonth;
     const period = usagePeriod(now);

@@ -1,5 +1,6 @@
 import { HeaderMap } from "@apollo/server";
-import { appError, ErrorCode, type Principal, type Redis } from "@mary/kit";
+import { appError, ErrorCode, type Redis } from "@mary/kit";
+import type { GatewayPrincipal } from "../context.ts";
 
 export interface RateLimits {
   /** Requests per window for each signed-in user and each API key. */
@@ -16,8 +17,8 @@ export interface RateLimitState {
   resetSeconds: number;
 }
 
-/** Who a request is counted against: the person, the API key, or else the client's address. */
-function subjectOf(principal: Principal, clientAddress: string): string {
+/** Who a request is counted against: the person, the API key, the token's subject, or else the client's address. */
+function subjectOf(principal: GatewayPrincipal, clientAddress: string): string {
   switch (principal.kind) {
     case "user":
       return `user:${principal.userId}`;
@@ -25,6 +26,8 @@ function subjectOf(principal: Principal, clientAddress: string): string {
       return `key:${principal.apiKeyId ?? principal.userId}`;
     case "service":
       return `service:${principal.service}`;
+    case "token":
+      return principal.subject ? `token:${principal.subject}` : `ip:${clientAddress}`;
     default:
       return `ip:${clientAddress}`;
   }
@@ -42,7 +45,7 @@ export class RateLimiter {
   ) {}
 
   /** Counts one request; throws RATE_LIMITED (HTTP 429) once the caller is over its limit. */
-  async hit(principal: Principal, clientAddress: string, now = Date.now()): Promise<RateLimitState> {
+  async hit(principal: GatewayPrincipal, clientAddress: string, now = Date.now()): Promise<RateLimitState> {
     const { windowSeconds } = this.limits;
     const limit = principal.kind === "anonymous" ? this.limits.anonymousRequests : this.limits.requests;
     const window = Math.floor(now / 1000 / windowSeconds);
