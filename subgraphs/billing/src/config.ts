@@ -18,8 +18,8 @@ export const billingConfigShape = {
     .startsWith("whsec_", "must be a Stripe webhook signing secret (whsec_…)")
     .default("whsec_mary_local_development"),
   /** Where Stripe Checkout sends the browser back to. */
-  CHECKOUT_SUCCESS_URL: z.string().url().default("http://localhost:5173/settings/billing?checkout=success"),
-  CHECKOUT_CANCEL_URL: z.string().url().default("http://localhost:5173/settings/billing?checkout=cancelled"),
+  CHECKOUT_SUCCESS_URL: z.string().url().default("http://127.0.0.1:5173/billing?checkout=success"),
+  CHECKOUT_CANCEL_URL: z.string().url().default("http://127.0.0.1:5173/billing?checkout=cancelled"),
 };
 
 export type BillingConfig = ReturnType<typeof loadBillingConfig>;

@@ -21,6 +21,58 @@ type Documents = {
     "\n  mutation SwitchWorkspace($workspaceId: ID!) {\n    switchWorkspace(workspaceId: $workspaceId) {\n      ...SessionFields\n    }\n  }\n": typeof types.SwitchWorkspaceDocument,
     "\n  mutation LogOut {\n    logOut\n  }\n": typeof types.LogOutDocument,
     "\n  query MyWorkspaces {\n    me {\n      id\n      memberships {\n        role\n        workspace {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.MyWorkspacesDocument,
+    "\n  fragment AgentForm_agent on Agent {\n    id\n    name\n    provider\n    model\n    instructions\n    tools\n    updatedAt\n  }\n": typeof types.AgentForm_AgentFragmentDoc,
+    "\n  mutation AgentFormCreate($input: CreateAgentInput!) {\n    createAgent(input: $input) {\n      id\n      ...AgentForm_agent\n    }\n  }\n": typeof types.AgentFormCreateDocument,
+    "\n  mutation AgentFormUpdate($id: ID!, $input: UpdateAgentInput!) {\n    updateAgent(id: $id, input: $input) {\n      id\n      ...AgentForm_agent\n    }\n  }\n": typeof types.AgentFormUpdateDocument,
+    "\n  query AgentPageAgent($id: ID!, $runsFirst: Int, $runsAfter: String) {\n    agent(id: $id) {\n      id\n      name\n      ...AgentForm_agent\n      runs(first: $runsFirst, after: $runsAfter) {\n        edges {\n          cursor\n          node {\n            id\n            ...RunHistoryRow_run\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.AgentPageAgentDocument,
+    "\n  mutation AgentPageDelete($id: ID!) {\n    deleteAgent(id: $id)\n  }\n": typeof types.AgentPageDeleteDocument,
+    "\n  fragment AgentsTableRow_agent on Agent {\n    id\n    name\n    provider\n    model\n    runs(first: 1) {\n      edges {\n        node {\n          id\n          status\n          createdAt\n        }\n      }\n    }\n  }\n": typeof types.AgentsTableRow_AgentFragmentDoc,
+    "\n  query AgentsPageAgents($first: Int, $after: String) {\n    agents(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...AgentsTableRow_agent\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AgentsPageAgentsDocument,
+    "\n  fragment RunHistoryRow_run on AgentRun {\n    id\n    status\n    input\n    createdAt\n    startedAt\n    finishedAt\n  }\n": typeof types.RunHistoryRow_RunFragmentDoc,
+    "\n  subscription RunOutputEvents($runId: ID!, $after: String) {\n    agentRunEvents(runId: $runId, after: $after) {\n      cursor\n      type\n      delta\n      status\n      error\n      at\n      toolCall {\n        id\n        name\n        arguments\n        result\n        error\n      }\n    }\n  }\n": typeof types.RunOutputEventsDocument,
+    "\n  fragment RunSummary_run on AgentRun {\n    id\n    input\n    createdAt\n    startedAt\n    finishedAt\n    tokensUsed\n    error\n    startedBy {\n      id\n      name\n    }\n  }\n": typeof types.RunSummary_RunFragmentDoc,
+    "\n  query RunPageRun($id: ID!) {\n    agentRun(id: $id) {\n      id\n      status\n      output\n      agent {\n        id\n        name\n      }\n      ...RunSummary_run\n    }\n  }\n": typeof types.RunPageRunDocument,
+    "\n  mutation RunPageCancel($id: ID!) {\n    cancelAgentRun(id: $id) {\n      id\n      status\n      output\n      ...RunSummary_run\n    }\n  }\n": typeof types.RunPageCancelDocument,
+    "\n  mutation StartRunFormStart($input: StartAgentRunInput!) {\n    startAgentRun(input: $input) {\n      id\n      status\n      input\n      createdAt\n      startedAt\n      finishedAt\n    }\n  }\n": typeof types.StartRunFormStartDocument,
+    "\n  query BillingPage {\n    workspace {\n      id\n      plan {\n        name\n      }\n      subscription {\n        id\n        status\n        ...SubscriptionSummary_subscription\n      }\n      ...UsageMeters_workspace\n    }\n    plans {\n      name\n      ...PlanCard_plan\n    }\n  }\n": typeof types.BillingPageDocument,
+    "\n  mutation BillingCreateCheckoutSession($plan: PlanName!) {\n    createCheckoutSession(plan: $plan) {\n      id\n      url\n    }\n  }\n": typeof types.BillingCreateCheckoutSessionDocument,
+    "\n  mutation BillingCancelSubscription {\n    cancelSubscription {\n      id\n      ...SubscriptionSummary_subscription\n    }\n  }\n": typeof types.BillingCancelSubscriptionDocument,
+    "\n  fragment InvoiceRow_invoice on Invoice {\n    id\n    number\n    status\n    hostedInvoiceUrl\n    createdAt\n    periodStart\n    periodEnd\n    amountDue {\n      amount\n      currency\n    }\n    amountPaid {\n      amount\n      currency\n    }\n  }\n": typeof types.InvoiceRow_InvoiceFragmentDoc,
+    "\n  query BillingInvoices($first: Int!, $after: String) {\n    invoices(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...InvoiceRow_invoice\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.BillingInvoicesDocument,
+    "\n  fragment PlanCard_plan on Plan {\n    name\n    monthlyPrice {\n      amount\n      currency\n    }\n    limits {\n      contacts\n      agents\n      apiCallsPerMonth\n      socialAccounts\n      storageGb\n    }\n  }\n": typeof types.PlanCard_PlanFragmentDoc,
+    "\n  fragment SubscriptionSummary_subscription on BillingSubscription {\n    id\n    plan\n    status\n    cancelAtPeriodEnd\n    currentPeriodEnd\n  }\n": typeof types.SubscriptionSummary_SubscriptionFragmentDoc,
+    "\n  fragment UsageMeters_workspace on Workspace {\n    plan {\n      name\n      limits {\n        contacts\n        agents\n        apiCallsPerMonth\n      }\n    }\n    usage {\n      contacts\n      agents\n      apiCallsThisPeriod\n      periodEnd\n    }\n  }\n": typeof types.UsageMeters_WorkspaceFragmentDoc,
+    "\n  fragment CompanyRow_company on Company {\n    id\n    name\n    domain\n    industry\n    size\n  }\n": typeof types.CompanyRow_CompanyFragmentDoc,
+    "\n  query CompaniesPage($after: String) {\n    companies(first: 20, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...CompanyRow_company\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.CompaniesPageDocument,
+    "\n  mutation CompaniesPageCreate($input: CreateCompanyInput!) {\n    createCompany(input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.CompaniesPageCreateDocument,
+    "\n  fragment ContactForm_contact on Contact {\n    id\n    name\n    emails\n    phones\n    title\n    company {\n      id\n      name\n    }\n  }\n": typeof types.ContactForm_ContactFragmentDoc,
+    "\n  query ContactFormCompanies {\n    companies(first: 100) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.ContactFormCompaniesDocument,
+    "\n  mutation ContactFormCreate($input: CreateContactInput!) {\n    createContact(input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.ContactFormCreateDocument,
+    "\n  mutation ContactFormUpdate($id: ID!, $input: UpdateContactInput!) {\n    updateContact(id: $id, input: $input) {\n      id\n      ...ContactForm_contact\n      ...ContactPageDetails_contact\n    }\n  }\n": typeof types.ContactFormUpdateDocument,
+    "\n  query ContactPage($id: ID!, $after: String) {\n    contact(id: $id) {\n      id\n      name\n      ...ContactPageDetails_contact\n      ...ContactForm_contact\n      timeline(first: 20, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            occurredAt\n            ...TimelineItem_activity\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.ContactPageDocument,
+    "\n  fragment ContactPageDetails_contact on Contact {\n    id\n    name\n    emails\n    phones\n    title\n    tags\n    createdAt\n    updatedAt\n    company {\n      id\n      name\n      domain\n    }\n    owner {\n      id\n      name\n    }\n  }\n": typeof types.ContactPageDetails_ContactFragmentDoc,
+    "\n  mutation ContactPageDelete($id: ID!) {\n    deleteContact(id: $id)\n  }\n": typeof types.ContactPageDeleteDocument,
+    "\n  fragment TimelineItem_activity on Activity {\n    id\n    type\n    subject\n    body\n    occurredAt\n    author {\n      id\n      name\n    }\n  }\n": typeof types.TimelineItem_ActivityFragmentDoc,
+    "\n  mutation LogActivityForm($input: LogActivityInput!) {\n    logActivity(input: $input) {\n      id\n      occurredAt\n      ...TimelineItem_activity\n    }\n  }\n": typeof types.LogActivityFormDocument,
+    "\n  fragment ContactRow_contact on Contact {\n    id\n    name\n    emails\n    phones\n    title\n    company {\n      id\n      name\n    }\n  }\n": typeof types.ContactRow_ContactFragmentDoc,
+    "\n  query ContactsPage($search: String, $companyId: ID, $after: String) {\n    contacts(search: $search, filter: { companyId: $companyId }, first: 20, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...ContactRow_contact\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n    workspace {\n      id\n      plan {\n        name\n        limits {\n          contacts\n        }\n      }\n      usage {\n        contacts\n      }\n    }\n  }\n": typeof types.ContactsPageDocument,
+    "\n  query ContactsPageCompany($id: ID!) {\n    company(id: $id) {\n      id\n      name\n    }\n  }\n": typeof types.ContactsPageCompanyDocument,
+    "\n  fragment DealCard_deal on Deal {\n    id\n    title\n    stage\n    expectedCloseDate\n    amount {\n      amount\n      currency\n    }\n    contact {\n      id\n      name\n    }\n    company {\n      id\n      name\n    }\n  }\n": typeof types.DealCard_DealFragmentDoc,
+    "\n  query DealsBoard($after: String) {\n    deals(first: 100, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          title\n          stage\n          amount {\n            amount\n            currency\n          }\n          ...DealCard_deal\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n    workspace {\n      id\n      pipeline {\n        stage\n        count\n        totals {\n          amount\n          currency\n        }\n      }\n    }\n  }\n": typeof types.DealsBoardDocument,
+    "\n  query DealsBoardPipeline {\n    workspace {\n      id\n      pipeline {\n        stage\n        count\n        totals {\n          amount\n          currency\n        }\n      }\n    }\n  }\n": typeof types.DealsBoardPipelineDocument,
+    "\n  mutation DealsBoardMove($id: ID!, $stage: DealStage!) {\n    moveDeal(id: $id, stage: $stage) {\n      id\n      stage\n      updatedAt\n    }\n  }\n": typeof types.DealsBoardMoveDocument,
+    "\n  query NewDealContacts {\n    contacts(first: 100) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.NewDealContactsDocument,
+    "\n  mutation NewDealCreate($input: CreateDealInput!) {\n    createDeal(input: $input) {\n      id\n      title\n      stage\n      amount {\n        amount\n        currency\n      }\n      ...DealCard_deal\n    }\n  }\n": typeof types.NewDealCreateDocument,
+    "\n  mutation WorkspaceAddMember($workspaceId: ID!, $email: String!, $role: Role!) {\n    addMember(workspaceId: $workspaceId, email: $email, role: $role) {\n      ...MemberRow_membership\n    }\n  }\n": typeof types.WorkspaceAddMemberDocument,
+    "\n  fragment ApiKeyRow_apiKey on ApiKey {\n    id\n    name\n    prefix\n    scopes\n    createdAt\n    revokedAt\n  }\n": typeof types.ApiKeyRow_ApiKeyFragmentDoc,
+    "\n  query WorkspaceApiKeys($first: Int!, $after: String) {\n    apiKeys(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...ApiKeyRow_apiKey\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.WorkspaceApiKeysDocument,
+    "\n  mutation WorkspaceRevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      id\n      revokedAt\n    }\n  }\n": typeof types.WorkspaceRevokeApiKeyDocument,
+    "\n  mutation WorkspaceCreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      key\n      apiKey {\n        id\n        name\n      }\n    }\n  }\n": typeof types.WorkspaceCreateApiKeyDocument,
+    "\n  mutation WorkspaceCreateWorkspace($name: String!) {\n    createWorkspace(name: $name) {\n      id\n      name\n    }\n  }\n": typeof types.WorkspaceCreateWorkspaceDocument,
+    "\n  fragment MemberRow_membership on Membership {\n    role\n    createdAt\n    user {\n      id\n      name\n      email\n    }\n  }\n": typeof types.MemberRow_MembershipFragmentDoc,
+    "\n  query WorkspaceMembers($first: Int!, $after: String) {\n    workspace {\n      id\n      members(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            role\n            user {\n              id\n            }\n            ...MemberRow_membership\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.WorkspaceMembersDocument,
+    "\n  mutation WorkspaceRemoveMember($workspaceId: ID!, $userId: ID!) {\n    removeMember(workspaceId: $workspaceId, userId: $userId)\n  }\n": typeof types.WorkspaceRemoveMemberDocument,
+    "\n  query WorkspacePage {\n    workspace {\n      id\n      name\n      createdAt\n    }\n  }\n": typeof types.WorkspacePageDocument,
 };
 const documents: Documents = {
     "\n  fragment SessionFields on AuthPayload {\n    accessToken\n    expiresAt\n    role\n    user {\n      id\n      name\n      email\n    }\n    workspace {\n      id\n      name\n    }\n  }\n": types.SessionFieldsFragmentDoc,
@@ -30,6 +82,58 @@ const documents: Documents = {
     "\n  mutation SwitchWorkspace($workspaceId: ID!) {\n    switchWorkspace(workspaceId: $workspaceId) {\n      ...SessionFields\n    }\n  }\n": types.SwitchWorkspaceDocument,
     "\n  mutation LogOut {\n    logOut\n  }\n": types.LogOutDocument,
     "\n  query MyWorkspaces {\n    me {\n      id\n      memberships {\n        role\n        workspace {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.MyWorkspacesDocument,
+    "\n  fragment AgentForm_agent on Agent {\n    id\n    name\n    provider\n    model\n    instructions\n    tools\n    updatedAt\n  }\n": types.AgentForm_AgentFragmentDoc,
+    "\n  mutation AgentFormCreate($input: CreateAgentInput!) {\n    createAgent(input: $input) {\n      id\n      ...AgentForm_agent\n    }\n  }\n": types.AgentFormCreateDocument,
+    "\n  mutation AgentFormUpdate($id: ID!, $input: UpdateAgentInput!) {\n    updateAgent(id: $id, input: $input) {\n      id\n      ...AgentForm_agent\n    }\n  }\n": types.AgentFormUpdateDocument,
+    "\n  query AgentPageAgent($id: ID!, $runsFirst: Int, $runsAfter: String) {\n    agent(id: $id) {\n      id\n      name\n      ...AgentForm_agent\n      runs(first: $runsFirst, after: $runsAfter) {\n        edges {\n          cursor\n          node {\n            id\n            ...RunHistoryRow_run\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.AgentPageAgentDocument,
+    "\n  mutation AgentPageDelete($id: ID!) {\n    deleteAgent(id: $id)\n  }\n": types.AgentPageDeleteDocument,
+    "\n  fragment AgentsTableRow_agent on Agent {\n    id\n    name\n    provider\n    model\n    runs(first: 1) {\n      edges {\n        node {\n          id\n          status\n          createdAt\n        }\n      }\n    }\n  }\n": types.AgentsTableRow_AgentFragmentDoc,
+    "\n  query AgentsPageAgents($first: Int, $after: String) {\n    agents(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...AgentsTableRow_agent\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AgentsPageAgentsDocument,
+    "\n  fragment RunHistoryRow_run on AgentRun {\n    id\n    status\n    input\n    createdAt\n    startedAt\n    finishedAt\n  }\n": types.RunHistoryRow_RunFragmentDoc,
+    "\n  subscription RunOutputEvents($runId: ID!, $after: String) {\n    agentRunEvents(runId: $runId, after: $after) {\n      cursor\n      type\n      delta\n      status\n      error\n      at\n      toolCall {\n        id\n        name\n        arguments\n        result\n        error\n      }\n    }\n  }\n": types.RunOutputEventsDocument,
+    "\n  fragment RunSummary_run on AgentRun {\n    id\n    input\n    createdAt\n    startedAt\n    finishedAt\n    tokensUsed\n    error\n    startedBy {\n      id\n      name\n    }\n  }\n": types.RunSummary_RunFragmentDoc,
+    "\n  query RunPageRun($id: ID!) {\n    agentRun(id: $id) {\n      id\n      status\n      output\n      agent {\n        id\n        name\n      }\n      ...RunSummary_run\n    }\n  }\n": types.RunPageRunDocument,
+    "\n  mutation RunPageCancel($id: ID!) {\n    cancelAgentRun(id: $id) {\n      id\n      status\n      output\n      ...RunSummary_run\n    }\n  }\n": types.RunPageCancelDocument,
+    "\n  mutation StartRunFormStart($input: StartAgentRunInput!) {\n    startAgentRun(input: $input) {\n      id\n      status\n      input\n      createdAt\n      startedAt\n      finishedAt\n    }\n  }\n": types.StartRunFormStartDocument,
+    "\n  query BillingPage {\n    workspace {\n      id\n      plan {\n        name\n      }\n      subscription {\n        id\n        status\n        ...SubscriptionSummary_subscription\n      }\n      ...UsageMeters_workspace\n    }\n    plans {\n      name\n      ...PlanCard_plan\n    }\n  }\n": types.BillingPageDocument,
+    "\n  mutation BillingCreateCheckoutSession($plan: PlanName!) {\n    createCheckoutSession(plan: $plan) {\n      id\n      url\n    }\n  }\n": types.BillingCreateCheckoutSessionDocument,
+    "\n  mutation BillingCancelSubscription {\n    cancelSubscription {\n      id\n      ...SubscriptionSummary_subscription\n    }\n  }\n": types.BillingCancelSubscriptionDocument,
+    "\n  fragment InvoiceRow_invoice on Invoice {\n    id\n    number\n    status\n    hostedInvoiceUrl\n    createdAt\n    periodStart\n    periodEnd\n    amountDue {\n      amount\n      currency\n    }\n    amountPaid {\n      amount\n      currency\n    }\n  }\n": types.InvoiceRow_InvoiceFragmentDoc,
+    "\n  query BillingInvoices($first: Int!, $after: String) {\n    invoices(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...InvoiceRow_invoice\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.BillingInvoicesDocument,
+    "\n  fragment PlanCard_plan on Plan {\n    name\n    monthlyPrice {\n      amount\n      currency\n    }\n    limits {\n      contacts\n      agents\n      apiCallsPerMonth\n      socialAccounts\n      storageGb\n    }\n  }\n": types.PlanCard_PlanFragmentDoc,
+    "\n  fragment SubscriptionSummary_subscription on BillingSubscription {\n    id\n    plan\n    status\n    cancelAtPeriodEnd\n    currentPeriodEnd\n  }\n": types.SubscriptionSummary_SubscriptionFragmentDoc,
+    "\n  fragment UsageMeters_workspace on Workspace {\n    plan {\n      name\n      limits {\n        contacts\n        agents\n        apiCallsPerMonth\n      }\n    }\n    usage {\n      contacts\n      agents\n      apiCallsThisPeriod\n      periodEnd\n    }\n  }\n": types.UsageMeters_WorkspaceFragmentDoc,
+    "\n  fragment CompanyRow_company on Company {\n    id\n    name\n    domain\n    industry\n    size\n  }\n": types.CompanyRow_CompanyFragmentDoc,
+    "\n  query CompaniesPage($after: String) {\n    companies(first: 20, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...CompanyRow_company\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.CompaniesPageDocument,
+    "\n  mutation CompaniesPageCreate($input: CreateCompanyInput!) {\n    createCompany(input: $input) {\n      id\n      name\n    }\n  }\n": types.CompaniesPageCreateDocument,
+    "\n  fragment ContactForm_contact on Contact {\n    id\n    name\n    emails\n    phones\n    title\n    company {\n      id\n      name\n    }\n  }\n": types.ContactForm_ContactFragmentDoc,
+    "\n  query ContactFormCompanies {\n    companies(first: 100) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.ContactFormCompaniesDocument,
+    "\n  mutation ContactFormCreate($input: CreateContactInput!) {\n    createContact(input: $input) {\n      id\n      name\n    }\n  }\n": types.ContactFormCreateDocument,
+    "\n  mutation ContactFormUpdate($id: ID!, $input: UpdateContactInput!) {\n    updateContact(id: $id, input: $input) {\n      id\n      ...ContactForm_contact\n      ...ContactPageDetails_contact\n    }\n  }\n": types.ContactFormUpdateDocument,
+    "\n  query ContactPage($id: ID!, $after: String) {\n    contact(id: $id) {\n      id\n      name\n      ...ContactPageDetails_contact\n      ...ContactForm_contact\n      timeline(first: 20, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            occurredAt\n            ...TimelineItem_activity\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.ContactPageDocument,
+    "\n  fragment ContactPageDetails_contact on Contact {\n    id\n    name\n    emails\n    phones\n    title\n    tags\n    createdAt\n    updatedAt\n    company {\n      id\n      name\n      domain\n    }\n    owner {\n      id\n      name\n    }\n  }\n": types.ContactPageDetails_ContactFragmentDoc,
+    "\n  mutation ContactPageDelete($id: ID!) {\n    deleteContact(id: $id)\n  }\n": types.ContactPageDeleteDocument,
+    "\n  fragment TimelineItem_activity on Activity {\n    id\n    type\n    subject\n    body\n    occurredAt\n    author {\n      id\n      name\n    }\n  }\n": types.TimelineItem_ActivityFragmentDoc,
+    "\n  mutation LogActivityForm($input: LogActivityInput!) {\n    logActivity(input: $input) {\n      id\n      occurredAt\n      ...TimelineItem_activity\n    }\n  }\n": types.LogActivityFormDocument,
+    "\n  fragment ContactRow_contact on Contact {\n    id\n    name\n    emails\n    phones\n    title\n    company {\n      id\n      name\n    }\n  }\n": types.ContactRow_ContactFragmentDoc,
+    "\n  query ContactsPage($search: String, $companyId: ID, $after: String) {\n    contacts(search: $search, filter: { companyId: $companyId }, first: 20, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...ContactRow_contact\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n    workspace {\n      id\n      plan {\n        name\n        limits {\n          contacts\n        }\n      }\n      usage {\n        contacts\n      }\n    }\n  }\n": types.ContactsPageDocument,
+    "\n  query ContactsPageCompany($id: ID!) {\n    company(id: $id) {\n      id\n      name\n    }\n  }\n": types.ContactsPageCompanyDocument,
+    "\n  fragment DealCard_deal on Deal {\n    id\n    title\n    stage\n    expectedCloseDate\n    amount {\n      amount\n      currency\n    }\n    contact {\n      id\n      name\n    }\n    company {\n      id\n      name\n    }\n  }\n": types.DealCard_DealFragmentDoc,
+    "\n  query DealsBoard($after: String) {\n    deals(first: 100, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          title\n          stage\n          amount {\n            amount\n            currency\n          }\n          ...DealCard_deal\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n    workspace {\n      id\n      pipeline {\n        stage\n        count\n        totals {\n          amount\n          currency\n        }\n      }\n    }\n  }\n": types.DealsBoardDocument,
+    "\n  query DealsBoardPipeline {\n    workspace {\n      id\n      pipeline {\n        stage\n        count\n        totals {\n          amount\n          currency\n        }\n      }\n    }\n  }\n": types.DealsBoardPipelineDocument,
+    "\n  mutation DealsBoardMove($id: ID!, $stage: DealStage!) {\n    moveDeal(id: $id, stage: $stage) {\n      id\n      stage\n      updatedAt\n    }\n  }\n": types.DealsBoardMoveDocument,
+    "\n  query NewDealContacts {\n    contacts(first: 100) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.NewDealContactsDocument,
+    "\n  mutation NewDealCreate($input: CreateDealInput!) {\n    createDeal(input: $input) {\n      id\n      title\n      stage\n      amount {\n        amount\n        currency\n      }\n      ...DealCard_deal\n    }\n  }\n": types.NewDealCreateDocument,
+    "\n  mutation WorkspaceAddMember($workspaceId: ID!, $email: String!, $role: Role!) {\n    addMember(workspaceId: $workspaceId, email: $email, role: $role) {\n      ...MemberRow_membership\n    }\n  }\n": types.WorkspaceAddMemberDocument,
+    "\n  fragment ApiKeyRow_apiKey on ApiKey {\n    id\n    name\n    prefix\n    scopes\n    createdAt\n    revokedAt\n  }\n": types.ApiKeyRow_ApiKeyFragmentDoc,
+    "\n  query WorkspaceApiKeys($first: Int!, $after: String) {\n    apiKeys(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...ApiKeyRow_apiKey\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.WorkspaceApiKeysDocument,
+    "\n  mutation WorkspaceRevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      id\n      revokedAt\n    }\n  }\n": types.WorkspaceRevokeApiKeyDocument,
+    "\n  mutation WorkspaceCreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      key\n      apiKey {\n        id\n        name\n      }\n    }\n  }\n": types.WorkspaceCreateApiKeyDocument,
+    "\n  mutation WorkspaceCreateWorkspace($name: String!) {\n    createWorkspace(name: $name) {\n      id\n      name\n    }\n  }\n": types.WorkspaceCreateWorkspaceDocument,
+    "\n  fragment MemberRow_membership on Membership {\n    role\n    createdAt\n    user {\n      id\n      name\n      email\n    }\n  }\n": types.MemberRow_MembershipFragmentDoc,
+    "\n  query WorkspaceMembers($first: Int!, $after: String) {\n    workspace {\n      id\n      members(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            role\n            user {\n              id\n            }\n            ...MemberRow_membership\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.WorkspaceMembersDocument,
+    "\n  mutation WorkspaceRemoveMember($workspaceId: ID!, $userId: ID!) {\n    removeMember(workspaceId: $workspaceId, userId: $userId)\n  }\n": types.WorkspaceRemoveMemberDocument,
+    "\n  query WorkspacePage {\n    workspace {\n      id\n      name\n      createdAt\n    }\n  }\n": types.WorkspacePageDocument,
 };
 
 /**
@@ -74,6 +178,214 @@ export function graphql(source: "\n  mutation LogOut {\n    logOut\n  }\n"): (ty
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query MyWorkspaces {\n    me {\n      id\n      memberships {\n        role\n        workspace {\n          id\n          name\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MyWorkspaces {\n    me {\n      id\n      memberships {\n        role\n        workspace {\n          id\n          name\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AgentForm_agent on Agent {\n    id\n    name\n    provider\n    model\n    instructions\n    tools\n    updatedAt\n  }\n"): (typeof documents)["\n  fragment AgentForm_agent on Agent {\n    id\n    name\n    provider\n    model\n    instructions\n    tools\n    updatedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AgentFormCreate($input: CreateAgentInput!) {\n    createAgent(input: $input) {\n      id\n      ...AgentForm_agent\n    }\n  }\n"): (typeof documents)["\n  mutation AgentFormCreate($input: CreateAgentInput!) {\n    createAgent(input: $input) {\n      id\n      ...AgentForm_agent\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AgentFormUpdate($id: ID!, $input: UpdateAgentInput!) {\n    updateAgent(id: $id, input: $input) {\n      id\n      ...AgentForm_agent\n    }\n  }\n"): (typeof documents)["\n  mutation AgentFormUpdate($id: ID!, $input: UpdateAgentInput!) {\n    updateAgent(id: $id, input: $input) {\n      id\n      ...AgentForm_agent\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AgentPageAgent($id: ID!, $runsFirst: Int, $runsAfter: String) {\n    agent(id: $id) {\n      id\n      name\n      ...AgentForm_agent\n      runs(first: $runsFirst, after: $runsAfter) {\n        edges {\n          cursor\n          node {\n            id\n            ...RunHistoryRow_run\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AgentPageAgent($id: ID!, $runsFirst: Int, $runsAfter: String) {\n    agent(id: $id) {\n      id\n      name\n      ...AgentForm_agent\n      runs(first: $runsFirst, after: $runsAfter) {\n        edges {\n          cursor\n          node {\n            id\n            ...RunHistoryRow_run\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AgentPageDelete($id: ID!) {\n    deleteAgent(id: $id)\n  }\n"): (typeof documents)["\n  mutation AgentPageDelete($id: ID!) {\n    deleteAgent(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AgentsTableRow_agent on Agent {\n    id\n    name\n    provider\n    model\n    runs(first: 1) {\n      edges {\n        node {\n          id\n          status\n          createdAt\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  fragment AgentsTableRow_agent on Agent {\n    id\n    name\n    provider\n    model\n    runs(first: 1) {\n      edges {\n        node {\n          id\n          status\n          createdAt\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AgentsPageAgents($first: Int, $after: String) {\n    agents(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...AgentsTableRow_agent\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query AgentsPageAgents($first: Int, $after: String) {\n    agents(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...AgentsTableRow_agent\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment RunHistoryRow_run on AgentRun {\n    id\n    status\n    input\n    createdAt\n    startedAt\n    finishedAt\n  }\n"): (typeof documents)["\n  fragment RunHistoryRow_run on AgentRun {\n    id\n    status\n    input\n    createdAt\n    startedAt\n    finishedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription RunOutputEvents($runId: ID!, $after: String) {\n    agentRunEvents(runId: $runId, after: $after) {\n      cursor\n      type\n      delta\n      status\n      error\n      at\n      toolCall {\n        id\n        name\n        arguments\n        result\n        error\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription RunOutputEvents($runId: ID!, $after: String) {\n    agentRunEvents(runId: $runId, after: $after) {\n      cursor\n      type\n      delta\n      status\n      error\n      at\n      toolCall {\n        id\n        name\n        arguments\n        result\n        error\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment RunSummary_run on AgentRun {\n    id\n    input\n    createdAt\n    startedAt\n    finishedAt\n    tokensUsed\n    error\n    startedBy {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment RunSummary_run on AgentRun {\n    id\n    input\n    createdAt\n    startedAt\n    finishedAt\n    tokensUsed\n    error\n    startedBy {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RunPageRun($id: ID!) {\n    agentRun(id: $id) {\n      id\n      status\n      output\n      agent {\n        id\n        name\n      }\n      ...RunSummary_run\n    }\n  }\n"): (typeof documents)["\n  query RunPageRun($id: ID!) {\n    agentRun(id: $id) {\n      id\n      status\n      output\n      agent {\n        id\n        name\n      }\n      ...RunSummary_run\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RunPageCancel($id: ID!) {\n    cancelAgentRun(id: $id) {\n      id\n      status\n      output\n      ...RunSummary_run\n    }\n  }\n"): (typeof documents)["\n  mutation RunPageCancel($id: ID!) {\n    cancelAgentRun(id: $id) {\n      id\n      status\n      output\n      ...RunSummary_run\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartRunFormStart($input: StartAgentRunInput!) {\n    startAgentRun(input: $input) {\n      id\n      status\n      input\n      createdAt\n      startedAt\n      finishedAt\n    }\n  }\n"): (typeof documents)["\n  mutation StartRunFormStart($input: StartAgentRunInput!) {\n    startAgentRun(input: $input) {\n      id\n      status\n      input\n      createdAt\n      startedAt\n      finishedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BillingPage {\n    workspace {\n      id\n      plan {\n        name\n      }\n      subscription {\n        id\n        status\n        ...SubscriptionSummary_subscription\n      }\n      ...UsageMeters_workspace\n    }\n    plans {\n      name\n      ...PlanCard_plan\n    }\n  }\n"): (typeof documents)["\n  query BillingPage {\n    workspace {\n      id\n      plan {\n        name\n      }\n      subscription {\n        id\n        status\n        ...SubscriptionSummary_subscription\n      }\n      ...UsageMeters_workspace\n    }\n    plans {\n      name\n      ...PlanCard_plan\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BillingCreateCheckoutSession($plan: PlanName!) {\n    createCheckoutSession(plan: $plan) {\n      id\n      url\n    }\n  }\n"): (typeof documents)["\n  mutation BillingCreateCheckoutSession($plan: PlanName!) {\n    createCheckoutSession(plan: $plan) {\n      id\n      url\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BillingCancelSubscription {\n    cancelSubscription {\n      id\n      ...SubscriptionSummary_subscription\n    }\n  }\n"): (typeof documents)["\n  mutation BillingCancelSubscription {\n    cancelSubscription {\n      id\n      ...SubscriptionSummary_subscription\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment InvoiceRow_invoice on Invoice {\n    id\n    number\n    status\n    hostedInvoiceUrl\n    createdAt\n    periodStart\n    periodEnd\n    amountDue {\n      amount\n      currency\n    }\n    amountPaid {\n      amount\n      currency\n    }\n  }\n"): (typeof documents)["\n  fragment InvoiceRow_invoice on Invoice {\n    id\n    number\n    status\n    hostedInvoiceUrl\n    createdAt\n    periodStart\n    periodEnd\n    amountDue {\n      amount\n      currency\n    }\n    amountPaid {\n      amount\n      currency\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BillingInvoices($first: Int!, $after: String) {\n    invoices(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...InvoiceRow_invoice\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query BillingInvoices($first: Int!, $after: String) {\n    invoices(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...InvoiceRow_invoice\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment PlanCard_plan on Plan {\n    name\n    monthlyPrice {\n      amount\n      currency\n    }\n    limits {\n      contacts\n      agents\n      apiCallsPerMonth\n      socialAccounts\n      storageGb\n    }\n  }\n"): (typeof documents)["\n  fragment PlanCard_plan on Plan {\n    name\n    monthlyPrice {\n      amount\n      currency\n    }\n    limits {\n      contacts\n      agents\n      apiCallsPerMonth\n      socialAccounts\n      storageGb\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SubscriptionSummary_subscription on BillingSubscription {\n    id\n    plan\n    status\n    cancelAtPeriodEnd\n    currentPeriodEnd\n  }\n"): (typeof documents)["\n  fragment SubscriptionSummary_subscription on BillingSubscription {\n    id\n    plan\n    status\n    cancelAtPeriodEnd\n    currentPeriodEnd\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment UsageMeters_workspace on Workspace {\n    plan {\n      name\n      limits {\n        contacts\n        agents\n        apiCallsPerMonth\n      }\n    }\n    usage {\n      contacts\n      agents\n      apiCallsThisPeriod\n      periodEnd\n    }\n  }\n"): (typeof documents)["\n  fragment UsageMeters_workspace on Workspace {\n    plan {\n      name\n      limits {\n        contacts\n        agents\n        apiCallsPerMonth\n      }\n    }\n    usage {\n      contacts\n      agents\n      apiCallsThisPeriod\n      periodEnd\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment CompanyRow_company on Company {\n    id\n    name\n    domain\n    industry\n    size\n  }\n"): (typeof documents)["\n  fragment CompanyRow_company on Company {\n    id\n    name\n    domain\n    industry\n    size\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CompaniesPage($after: String) {\n    companies(first: 20, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...CompanyRow_company\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query CompaniesPage($after: String) {\n    companies(first: 20, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...CompanyRow_company\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CompaniesPageCreate($input: CreateCompanyInput!) {\n    createCompany(input: $input) {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  mutation CompaniesPageCreate($input: CreateCompanyInput!) {\n    createCompany(input: $input) {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ContactForm_contact on Contact {\n    id\n    name\n    emails\n    phones\n    title\n    company {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment ContactForm_contact on Contact {\n    id\n    name\n    emails\n    phones\n    title\n    company {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ContactFormCompanies {\n    companies(first: 100) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ContactFormCompanies {\n    companies(first: 100) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ContactFormCreate($input: CreateContactInput!) {\n    createContact(input: $input) {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  mutation ContactFormCreate($input: CreateContactInput!) {\n    createContact(input: $input) {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ContactFormUpdate($id: ID!, $input: UpdateContactInput!) {\n    updateContact(id: $id, input: $input) {\n      id\n      ...ContactForm_contact\n      ...ContactPageDetails_contact\n    }\n  }\n"): (typeof documents)["\n  mutation ContactFormUpdate($id: ID!, $input: UpdateContactInput!) {\n    updateContact(id: $id, input: $input) {\n      id\n      ...ContactForm_contact\n      ...ContactPageDetails_contact\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ContactPage($id: ID!, $after: String) {\n    contact(id: $id) {\n      id\n      name\n      ...ContactPageDetails_contact\n      ...ContactForm_contact\n      timeline(first: 20, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            occurredAt\n            ...TimelineItem_activity\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ContactPage($id: ID!, $after: String) {\n    contact(id: $id) {\n      id\n      name\n      ...ContactPageDetails_contact\n      ...ContactForm_contact\n      timeline(first: 20, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            occurredAt\n            ...TimelineItem_activity\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ContactPageDetails_contact on Contact {\n    id\n    name\n    emails\n    phones\n    title\n    tags\n    createdAt\n    updatedAt\n    company {\n      id\n      name\n      domain\n    }\n    owner {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment ContactPageDetails_contact on Contact {\n    id\n    name\n    emails\n    phones\n    title\n    tags\n    createdAt\n    updatedAt\n    company {\n      id\n      name\n      domain\n    }\n    owner {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ContactPageDelete($id: ID!) {\n    deleteContact(id: $id)\n  }\n"): (typeof documents)["\n  mutation ContactPageDelete($id: ID!) {\n    deleteContact(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment TimelineItem_activity on Activity {\n    id\n    type\n    subject\n    body\n    occurredAt\n    author {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment TimelineItem_activity on Activity {\n    id\n    type\n    subject\n    body\n    occurredAt\n    author {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LogActivityForm($input: LogActivityInput!) {\n    logActivity(input: $input) {\n      id\n      occurredAt\n      ...TimelineItem_activity\n    }\n  }\n"): (typeof documents)["\n  mutation LogActivityForm($input: LogActivityInput!) {\n    logActivity(input: $input) {\n      id\n      occurredAt\n      ...TimelineItem_activity\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ContactRow_contact on Contact {\n    id\n    name\n    emails\n    phones\n    title\n    company {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment ContactRow_contact on Contact {\n    id\n    name\n    emails\n    phones\n    title\n    company {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ContactsPage($search: String, $companyId: ID, $after: String) {\n    contacts(search: $search, filter: { companyId: $companyId }, first: 20, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...ContactRow_contact\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n    workspace {\n      id\n      plan {\n        name\n        limits {\n          contacts\n        }\n      }\n      usage {\n        contacts\n      }\n    }\n  }\n"): (typeof documents)["\n  query ContactsPage($search: String, $companyId: ID, $after: String) {\n    contacts(search: $search, filter: { companyId: $companyId }, first: 20, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...ContactRow_contact\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n    workspace {\n      id\n      plan {\n        name\n        limits {\n          contacts\n        }\n      }\n      usage {\n        contacts\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ContactsPageCompany($id: ID!) {\n    company(id: $id) {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  query ContactsPageCompany($id: ID!) {\n    company(id: $id) {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment DealCard_deal on Deal {\n    id\n    title\n    stage\n    expectedCloseDate\n    amount {\n      amount\n      currency\n    }\n    contact {\n      id\n      name\n    }\n    company {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment DealCard_deal on Deal {\n    id\n    title\n    stage\n    expectedCloseDate\n    amount {\n      amount\n      currency\n    }\n    contact {\n      id\n      name\n    }\n    company {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DealsBoard($after: String) {\n    deals(first: 100, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          title\n          stage\n          amount {\n            amount\n            currency\n          }\n          ...DealCard_deal\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n    workspace {\n      id\n      pipeline {\n        stage\n        count\n        totals {\n          amount\n          currency\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query DealsBoard($after: String) {\n    deals(first: 100, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          title\n          stage\n          amount {\n            amount\n            currency\n          }\n          ...DealCard_deal\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n    workspace {\n      id\n      pipeline {\n        stage\n        count\n        totals {\n          amount\n          currency\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DealsBoardPipeline {\n    workspace {\n      id\n      pipeline {\n        stage\n        count\n        totals {\n          amount\n          currency\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query DealsBoardPipeline {\n    workspace {\n      id\n      pipeline {\n        stage\n        count\n        totals {\n          amount\n          currency\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DealsBoardMove($id: ID!, $stage: DealStage!) {\n    moveDeal(id: $id, stage: $stage) {\n      id\n      stage\n      updatedAt\n    }\n  }\n"): (typeof documents)["\n  mutation DealsBoardMove($id: ID!, $stage: DealStage!) {\n    moveDeal(id: $id, stage: $stage) {\n      id\n      stage\n      updatedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NewDealContacts {\n    contacts(first: 100) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query NewDealContacts {\n    contacts(first: 100) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation NewDealCreate($input: CreateDealInput!) {\n    createDeal(input: $input) {\n      id\n      title\n      stage\n      amount {\n        amount\n        currency\n      }\n      ...DealCard_deal\n    }\n  }\n"): (typeof documents)["\n  mutation NewDealCreate($input: CreateDealInput!) {\n    createDeal(input: $input) {\n      id\n      title\n      stage\n      amount {\n        amount\n        currency\n      }\n      ...DealCard_deal\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkspaceAddMember($workspaceId: ID!, $email: String!, $role: Role!) {\n    addMember(workspaceId: $workspaceId, email: $email, role: $role) {\n      ...MemberRow_membership\n    }\n  }\n"): (typeof documents)["\n  mutation WorkspaceAddMember($workspaceId: ID!, $email: String!, $role: Role!) {\n    addMember(workspaceId: $workspaceId, email: $email, role: $role) {\n      ...MemberRow_membership\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ApiKeyRow_apiKey on ApiKey {\n    id\n    name\n    prefix\n    scopes\n    createdAt\n    revokedAt\n  }\n"): (typeof documents)["\n  fragment ApiKeyRow_apiKey on ApiKey {\n    id\n    name\n    prefix\n    scopes\n    createdAt\n    revokedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkspaceApiKeys($first: Int!, $after: String) {\n    apiKeys(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...ApiKeyRow_apiKey\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query WorkspaceApiKeys($first: Int!, $after: String) {\n    apiKeys(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...ApiKeyRow_apiKey\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkspaceRevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      id\n      revokedAt\n    }\n  }\n"): (typeof documents)["\n  mutation WorkspaceRevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      id\n      revokedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkspaceCreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      key\n      apiKey {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation WorkspaceCreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      key\n      apiKey {\n        id\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkspaceCreateWorkspace($name: String!) {\n    createWorkspace(name: $name) {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  mutation WorkspaceCreateWorkspace($name: String!) {\n    createWorkspace(name: $name) {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment MemberRow_membership on Membership {\n    role\n    createdAt\n    user {\n      id\n      name\n      email\n    }\n  }\n"): (typeof documents)["\n  fragment MemberRow_membership on Membership {\n    role\n    createdAt\n    user {\n      id\n      name\n      email\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkspaceMembers($first: Int!, $after: String) {\n    workspace {\n      id\n      members(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            role\n            user {\n              id\n            }\n            ...MemberRow_membership\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query WorkspaceMembers($first: Int!, $after: String) {\n    workspace {\n      id\n      members(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            role\n            user {\n              id\n            }\n            ...MemberRow_membership\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkspaceRemoveMember($workspaceId: ID!, $userId: ID!) {\n    removeMember(workspaceId: $workspaceId, userId: $userId)\n  }\n"): (typeof documents)["\n  mutation WorkspaceRemoveMember($workspaceId: ID!, $userId: ID!) {\n    removeMember(workspaceId: $workspaceId, userId: $userId)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkspacePage {\n    workspace {\n      id\n      name\n      createdAt\n    }\n  }\n"): (typeof documents)["\n  query WorkspacePage {\n    workspace {\n      id\n      name\n      createdAt\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -54,8 +54,8 @@ export const apolloClient = new ApolloClient({
   link: ApolloLink.split(isSubscription, new ResumableWsLink(webSocket), authLink.concat(httpLink)),
   cache: new InMemoryCache({
     typePolicies: {
-      // Lists are paged by cursor in components (fetchMore with `after`), one entry per filter.
-      Query: { fields: {} },
+      // A plan is the same object wherever it appears (the catalogue, the workspace's plan).
+      Plan: { keyFields: ["name"] },
     },
   }),
 });

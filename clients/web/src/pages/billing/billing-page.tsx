@@ -5,7 +5,7 @@ import { graphql } from "../../__generated__/gql.ts";
 import type { PlanName } from "../../__generated__/graphql.ts";
 import { useSession } from "../../api/session.ts";
 import { ErrorNotice, Loading } from "../../components/status.tsx";
-import { ConfirmDialog } from "../workspace/confirm-dialog.tsx";
+import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
 import { planTitles } from "./format.ts";
 import { InvoicesSection } from "./invoices-section.tsx";
 import { PlanCard } from "./plan-card.tsx";

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from "react";
 import { type FragmentType, getFragmentData } from "../../__generated__/fragment-masking.ts";
 import { graphql } from "../../__generated__/gql.ts";
 import { Empty, ErrorNotice, Loading } from "../../components/status.tsx";
-import { formatDate, formatMoney } from "./format.ts";
+import { formatDate, formatMoney } from "../../components/format.ts";
 
 const PAGE_SIZE = 20;
 

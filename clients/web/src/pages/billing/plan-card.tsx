@@ -1,6 +1,7 @@
 import { type FragmentType, getFragmentData } from "../../__generated__/fragment-masking.ts";
 import { graphql } from "../../__generated__/gql.ts";
-import { formatCount, formatMoney, planTitles } from "./format.ts";
+import { formatCount, formatMoney } from "../../components/format.ts";
+import { planTitles } from "./format.ts";
 
 export const PlanCard_plan = graphql(`
   fragment PlanCard_plan on Plan {

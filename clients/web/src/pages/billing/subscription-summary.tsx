@@ -1,7 +1,8 @@
 import { type FragmentType, getFragmentData } from "../../__generated__/fragment-masking.ts";
 import { graphql } from "../../__generated__/gql.ts";
 import type { SubscriptionStatus } from "../../__generated__/graphql.ts";
-import { formatDate, planTitles } from "./format.ts";
+import { formatDate } from "../../components/format.ts";
+import { planTitles } from "./format.ts";
 
 export const SubscriptionSummary_subscription = graphql(`
   fragment SubscriptionSummary_subscription on BillingSubscription {

@@ -1,7 +1,8 @@
 import { useId } from "react";
 import { type FragmentType, getFragmentData } from "../../__generated__/fragment-masking.ts";
 import { graphql } from "../../__generated__/gql.ts";
-import { formatCount, formatDate, planTitles } from "./format.ts";
+import { formatCount, formatDate } from "../../components/format.ts";
+import { planTitles } from "./format.ts";
 
 export const UsageMeters_workspace = graphql(`
   fragment UsageMeters_workspace on Workspace {

@@ -8,6 +8,7 @@ import { Dialog } from "../../components/dialog.tsx";
 import { Field } from "../../components/field.tsx";
 import { showServerFieldErrors } from "../../components/forms.ts";
 import { Empty, ErrorNotice, Loading } from "../../components/status.tsx";
+import { formatCount } from "../../components/format.ts";
 
 const CompanyRow_company = graphql(`
   fragment CompanyRow_company on Company {
@@ -46,8 +47,6 @@ const CreateCompany = graphql(`
   }
 `);
 
-const numberFormat = new Intl.NumberFormat();
-
 function CompanyRow(props: { company: FragmentType<typeof CompanyRow_company> }) {
   const company = getFragmentData(CompanyRow_company, props.company);
   return (
@@ -61,11 +60,11 @@ function CompanyRow(props: { company: FragmentType<typeof CompanyRow_company> })
         ) : null}
       </td>
       <td>{company.industry}</td>
-      <td>{company.size != null ? numberFormat.format(company.size) : null}</td>
+      <td>{company.size != null ? formatCount(company.size) : null}</td>
       <td>
         {/* The schema has no count of a company's contacts, and listing them would ask once per company. */}
         <Link to={`/crm/contacts?company=${company.id}`}>
-          People<span className="crm-visually-hidden"> at {company.name}</span>
+          People<span className="visually-hidden"> at {company.name}</span>
         </Link>
       </td>
     </tr>
@@ -224,7 +223,7 @@ export default function CompaniesPage() {
       ) : (
         <>
           <table>
-            <caption className="crm-visually-hidden">Companies, newest first</caption>
+            <caption className="visually-hidden">Companies, newest first</caption>
             <thead>
               <tr>
                 <th scope="col">Name</th>

@@ -9,7 +9,7 @@ import { ErrorNotice, Loading } from "../../components/status.tsx";
 import { ContactFormDialog } from "./contact-form-dialog.tsx";
 import { ContactPageQuery } from "./contact-page-query.ts";
 import { ContactTimeline, LogActivityForm } from "./contact-timeline.tsx";
-import { formatDateTime } from "./crm-format.ts";
+import { formatDateTime } from "../../components/format.ts";
 
 const ContactPageDetails_contact = graphql(`
   fragment ContactPageDetails_contact on Contact {

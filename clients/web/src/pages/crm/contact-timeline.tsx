@@ -8,7 +8,8 @@ import { Field } from "../../components/field.tsx";
 import { showServerFieldErrors } from "../../components/forms.ts";
 import { Empty, ErrorNotice } from "../../components/status.tsx";
 import { ContactPageQuery } from "./contact-page-query.ts";
-import { ACTIVITY_TYPES, activityLabel, formatDateTime } from "./crm-format.ts";
+import { formatDateTime } from "../../components/format.ts";
+import { ACTIVITY_TYPES, activityLabel } from "./crm-format.ts";
 
 const TimelineItem_activity = graphql(`
   fragment TimelineItem_activity on Activity {

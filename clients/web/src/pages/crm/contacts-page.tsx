@@ -192,7 +192,7 @@ export default function ContactsPage() {
       ) : (
         <>
           <table>
-            <caption className="crm-visually-hidden">
+            <caption className="visually-hidden">
               {search ? `Contacts matching “${search}”` : "Contacts, newest first"}
             </caption>
             <thead>

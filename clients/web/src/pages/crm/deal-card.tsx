@@ -5,7 +5,8 @@ import { Link } from "react-router";
 import { type FragmentType, getFragmentData } from "../../__generated__/fragment-masking.ts";
 import { graphql } from "../../__generated__/gql.ts";
 import type { DealCard_DealFragment, DealStage } from "../../__generated__/graphql.ts";
-import { DEAL_STAGES, formatLocalDate, formatMoney } from "./crm-format.ts";
+import { formatLocalDate, formatMoney } from "../../components/format.ts";
+import { DEAL_STAGES } from "./crm-format.ts";
 
 export const DealCard_deal = graphql(`
   fragment DealCard_deal on Deal {
@@ -103,7 +104,7 @@ export function DealCard(props: {
       <DropdownMenu.Root>
         <DropdownMenu.Trigger asChild>
           <button type="button" ref={menuButton} className="crm-move-button">
-            Move<span className="crm-visually-hidden"> {deal.title}</span> to…
+            Move<span className="visually-hidden"> {deal.title}</span> to…
           </button>
         </DropdownMenu.Trigger>
         <DropdownMenu.Portal>

@@ -16,7 +16,8 @@ import {
 import { useId, useState } from "react";
 import type { DealStage, DealsBoardQuery as DealsBoardData } from "../../__generated__/graphql.ts";
 import { Empty, ErrorNotice, Loading } from "../../components/status.tsx";
-import { DEAL_STAGES, formatMoney, stageLabel } from "./crm-format.ts";
+import { formatMoney } from "../../components/format.ts";
+import { DEAL_STAGES, stageLabel } from "./crm-format.ts";
 import { DealCard, DealCardPreview } from "./deal-card.tsx";
 import { DealsBoardQuery } from "./deals-board-query.ts";
 import { useMoveDeal } from "./move-deal.ts";
@@ -173,7 +174,7 @@ export default function DealsPage() {
           Added {added}.
         </p>
       ) : null}
-      <p className="crm-visually-hidden" role="status" aria-live="polite">
+      <p className="visually-hidden" role="status" aria-live="polite">
         {announcement}
       </p>
       <ErrorNotice

@@ -3,7 +3,7 @@ import { useState } from "react";
 import { graphql } from "../../__generated__/gql.ts";
 import { Empty, ErrorNotice, Loading } from "../../components/status.tsx";
 import { ApiKeyRow } from "./api-key-row.tsx";
-import { ConfirmDialog } from "./confirm-dialog.tsx";
+import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
 import { CreateApiKeyForm } from "./create-api-key-form.tsx";
 import { CreatedKeyDialog } from "./created-key-dialog.tsx";
 

@@ -1,6 +1,6 @@
 import { type FragmentType, getFragmentData } from "../../__generated__/fragment-masking.ts";
 import { graphql } from "../../__generated__/gql.ts";
-import { formatDate } from "./format.ts";
+import { formatDate } from "../../components/format.ts";
 
 export const MemberRow_membership = graphql(`
   fragment MemberRow_membership on Membership {

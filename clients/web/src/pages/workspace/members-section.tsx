@@ -4,7 +4,7 @@ import { useState } from "react";
 import { graphql } from "../../__generated__/gql.ts";
 import { Empty, ErrorNotice, Loading } from "../../components/status.tsx";
 import { AddMemberForm } from "./add-member-form.tsx";
-import { ConfirmDialog } from "./confirm-dialog.tsx";
+import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
 import { MemberRow } from "./member-row.tsx";
 
 const PAGE_SIZE = 20;

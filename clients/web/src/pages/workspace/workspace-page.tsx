@@ -4,7 +4,7 @@ import { useSession } from "../../api/session.ts";
 import { ErrorNotice, Loading } from "../../components/status.tsx";
 import { ApiKeysSection } from "./api-keys-section.tsx";
 import { CreateWorkspaceForm } from "./create-workspace-form.tsx";
-import { formatDate } from "./format.ts";
+import { formatDate } from "../../components/format.ts";
 import { MembersSection } from "./members-section.tsx";
 
 const WorkspacePageQuery = graphql(`

@@ -1,6 +1,6 @@
 import { useState } from "react";
-import { Dialog } from "../../components/dialog.tsx";
-import { ErrorNotice } from "../../components/status.tsx";
+import { Dialog } from "./dialog.tsx";
+import { ErrorNotice } from "./status.tsx";
 
 /**
  * Asks before something that cannot be undone: the action runs on "confirmLabel", and its error,
