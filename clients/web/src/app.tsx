@@ -1,21 +1,56 @@
 import { lazy, Suspense } from "react";
-import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
+import { BrowserRouter, matchPath, Navigate, Route, Routes, useLocation } from "react-router";
 import { useSession } from "./api/session.ts";
 import { Layout } from "./components/layout.tsx";
 import { Loading } from "./components/status.tsx";
 
-// One chunk per section, loaded when its route is first visited.
-const LogInPage = lazy(() => import("./pages/auth/log-in-page.tsx"));
-const SignUpPage = lazy(() => import("./pages/auth/sign-up-page.tsx"));
-const ContactsPage = lazy(() => import("./pages/crm/contacts-page.tsx"));
-const ContactPage = lazy(() => import("./pages/crm/contact-page.tsx"));
-const CompaniesPage = lazy(() => import("./pages/crm/companies-page.tsx"));
-const DealsPage = lazy(() => import("./pages/crm/deals-page.tsx"));
-const AgentsPage = lazy(() => import("./pages/agents/agents-page.tsx"));
-const AgentPage = lazy(() => import("./pages/agents/agent-page.tsx"));
-const RunPage = lazy(() => import("./pages/agents/run-page.tsx"));
-const WorkspacePage = lazy(() => import("./pages/workspace/workspace-page.tsx"));
-const BillingPage = lazy(() => import("./pages/billing/billing-page.tsx"));
+// One chunk per page, loaded when its route is first visited. The page the app opens on is
+// fetched at once, beside the session's refresh (preloadPage), and a page whose chunk is already
+// here renders without suspending: React would otherwise hold the Suspense fallback for its
+// reveal throttle (300 ms) even though nothing is left to load.
+type PageModule = { default: React.ComponentType };
+function page(load: () => Promise<PageModule>) {
+  let loaded: PageModule | undefined;
+  const preload = () => load().then((module) => (loaded = module));
+  // A thenable that calls back at once resolves React.lazy during its first render.
+  const ready = (module: PageModule) => ({ then: (resolve: (module: PageModule) => void) => resolve(module) });
+  const Component = lazy(() => (loaded ? (ready(loaded) as unknown as Promise<PageModule>) : preload()));
+  return { Component, preload };
+}
+
+const pages = {
+  "/login": page(() => import("./pages/auth/log-in-page.tsx")),
+  "/signup": page(() => import("./pages/auth/sign-up-page.tsx")),
+  "/crm/contacts": page(() => import("./pages/crm/contacts-page.tsx")),
+  "/crm/contacts/:contactId": page(() => import("./pages/crm/contact-page.tsx")),
+  "/crm/companies": page(() => import("./pages/crm/companies-page.tsx")),
+  "/crm/deals": page(() => import("./pages/crm/deals-page.tsx")),
+  "/agents": page(() => import("./pages/agents/agents-page.tsx")),
+  "/agents/:agentId": page(() => import("./pages/agents/agent-page.tsx")),
+  "/agents/:agentId/runs/:runId": page(() => import("./pages/agents/run-page.tsx")),
+  "/workspace": page(() => import("./pages/workspace/workspace-page.tsx")),
+  "/billing": page(() => import("./pages/billing/billing-page.tsx")),
+};
+type PagePath = keyof typeof pages;
+
+/** Starts loading the chunk of the page at `pathname` (the contacts page for "/"). */
+export function preloadPage(pathname: string): void {
+  const path = pathname === "/" ? "/crm/contacts" : pathname;
+  const match = (Object.keys(pages) as PagePath[]).find((pattern) => matchPath(pattern, path));
+  if (match) void pages[match].preload();
+}
+
+const LogInPage = pages["/login"].Component;
+const SignUpPage = pages["/signup"].Component;
+const ContactsPage = pages["/crm/contacts"].Component;
+const ContactPage = pages["/crm/contacts/:contactId"].Component;
+const CompaniesPage = pages["/crm/companies"].Component;
+const DealsPage = pages["/crm/deals"].Component;
+const AgentsPage = pages["/agents"].Component;
+const AgentPage = pages["/agents/:agentId"].Component;
+const RunPage = pages["/agents/:agentId/runs/:runId"].Component;
+const WorkspacePage = pages["/workspace"].Component;
+const BillingPage = pages["/billing"].Component;
 
 /** Pages that need a session send the visitor to log in, and back here afterwards. */
 function RequireSession({ children }: { children: React.ReactNode }) {

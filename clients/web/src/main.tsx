@@ -3,10 +3,11 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { apolloClient } from "./api/client.ts";
 import { startSession } from "./api/session.ts";
-import { App } from "./app.tsx";
+import { App, preloadPage } from "./app.tsx";
 import "./styles.css";
 
 void startSession();
+preloadPage(location.pathname);
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

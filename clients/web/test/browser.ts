@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@mary/kit/testing";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
-export type { Page };
+export type { BrowserContext, Page };
 import { build, preview, type PreviewServer } from "vite";
 import { startPlatform, type Platform } from "../../../gateway/test/platform.ts";
 

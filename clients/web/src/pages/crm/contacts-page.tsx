@@ -90,6 +90,7 @@ export default function ContactsPage() {
 
   // The search is in the address (?q=), written once typing pauses, so it survives a reload.
   useEffect(() => {
+    if (text.trim() === search) return;
     const timer = setTimeout(() => {
       setParams(
         (previous) => {
@@ -102,7 +103,7 @@ export default function ContactsPage() {
       );
     }, SEARCH_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [text, setParams]);
+  }, [text, search, setParams]);
 
   const variables = { search: search || null, companyId };
   const { data, previousData, loading, error, refetch, fetchMore } = useQuery(ContactsPageQuery, {
