@@ -72,11 +72,19 @@ export async function serveGateway(
  */
 export const executors: FederationExecutor[] = [
   { name: "plain", start: (supergraphSdl) => serveGateway(new ApolloGateway({ supergraphSdl })) },
+  {
+    name: "mary-apollo",
+    start: (supergraphSdl) => serveGateway(createFederation({ supergraphSdl, executor: "apollo" }).gateway),
+  },
+  // Mary's default: its plan executor (gateway/src/core/plan-executor.ts).
   { name: "mary-core", start: (supergraphSdl) => serveGateway(createFederation({ supergraphSdl }).gateway) },
 ];
 
-/** The executors that run @apollo/gateway's query-plan executor today (their known differences are Apollo's). */
-export const APOLLO_EXECUTORS = ["plain", "mary-core"] as const;
+/** The executors that run @apollo/gateway's query-plan executor (its known differences). */
+export const APOLLO_EXECUTORS = ["plain", "mary-apollo"] as const;
+
+/** The executors that plan with @apollo/query-planner (its known differences): all of them. */
+export const APOLLO_PLANNER_EXECUTORS = ["plain", "mary-apollo", "mary-core"] as const;
 
 // ---------------------------------------------------------------------------------------------
 // commerce

@@ -1,6 +1,8 @@
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
-import { getOperationAST, GraphQLError, Kind, parse, type EnumTypeDefinitionNode, type StringValueNode } from "graphql";
+import { GraphQLError, Kind, parse, type EnumTypeDefinitionNode, type StringValueNode } from "graphql";
 import type { Logger } from "@apollo/utils.logger";
+import { PlanGateway } from "./plan-gateway.ts";
+import { notSentCode, SubgraphClient, transportError } from "./subgraph-client.ts";
 import { SubscriptionEngine, type SubscriptionEngineOptions } from "./subscriptions.ts";
 
 export interface SubgraphEndpoint {
@@ -35,6 +37,11 @@ export type SubgraphResponseHook<Context> = (subgraphName: string, headers: Resp
 
 export interface FederationOptions<Context> {
   supergraphSdl: string;
+  /**
+   * Who runs query plans: "plan" (default), Mary's PlanExecutor, falling back to @apollo/gateway
+   * for what it does not support; "apollo", @apollo/gateway's executor alone.
+   */
+  executor?: "plan" | "apollo";
   /** Replaces routing URLs of the supergraph, by subgraph name (other ports in tests, service names in Docker). */
   subgraphUrls?: Record<string, string>;
   /** Each subgraph fetch is abandoned after this long. */
@@ -85,7 +92,7 @@ export function createFederation<Context extends Record<string, any>>(options: F
       }),
     ]),
   );
-  const gateway = new ApolloGateway({
+  const apolloGateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name }) => {
       const dataSource = dataSources[name];
@@ -93,6 +100,34 @@ export function createFederation<Context extends Record<string, any>>(options: F
       return dataSource;
     },
   });
+  const clients = new Map(
+    subgraphs.map(({ name, url }) => [
+      name,
+      new SubgraphClient<Context>({
+        name,
+        url,
+        timeoutMs,
+        maxRequestBytes: options.maxRequestBytes,
+        headers: options.subgraphHeaders && ((context) => options.subgraphHeaders!(context, name)),
+        onResponse:
+          options.onSubgraphResponse && ((headers, context) => options.onSubgraphResponse!(name, headers, context)),
+      }),
+    ]),
+  );
+  const gateway =
+    options.executor === "apollo"
+      ? apolloGateway
+      : new PlanGateway<Context>(
+          apolloGateway,
+          (serviceName, request, context) => {
+            const client = clients.get(serviceName);
+            if (!client) throw new Error(`The supergraph has no subgraph named ${serviceName}`);
+            return client.fetch(request, context);
+          },
+          async () => {
+            await Promise.all([...clients.values()].map((client) => client.close()));
+          },
+        );
   const subscriptions = new SubscriptionEngine<Context>({
     supergraphSdl: options.supergraphSdl,
     subgraphs,
@@ -108,26 +143,6 @@ export function createFederation<Context extends Record<string, any>>(options: F
     entityCacheTtlMs: options.subscriptionEntityCacheTtlMs,
   });
   return { gateway, subgraphs, subscriptions };
-}
-
-/** Connection failures that happen before a request is sent: no connection was made. */
-const NOT_SENT_CODES = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "UND_ERR_CONNECT_TIMEOUT",
-]);
-
-/** True when a subgraph fetch's operation text is a mutation. */
-function isMutation(query: string | undefined): boolean {
-  if (!query) return false;
-  try {
-    return getOperationAST(parse(query))?.operation === "mutation";
-  } catch {
-    return false;
-  }
 }
 
 /** What RemoteGraphQLDataSource hands `didReceiveResponse`. */
@@ -185,20 +200,8 @@ class SubgraphDataSource<Context extends Record<string, any>> extends RemoteGrap
     // undici's fetch fails with a TypeError ("fetch failed") whenever the connection does.
     const unreachable = error.name === "TypeError" && !(error instanceof GraphQLError);
     if (!timedOut && !unreachable) throw error;
-    const notSent = unreachable && NOT_SENT_CODES.has((error.cause as { code?: unknown } | undefined)?.code as string);
-    if (!notSent && isMutation(request?.query)) {
-      throw new GraphQLError(
-        `The ${this.name} service ${timedOut ? "did not answer in time" : "closed the connection"}; the mutation ` +
-          "may or may not have taken effect. Retry with the same idempotency key, or read the result first",
-        { extensions: { code: "OUTCOME_UNKNOWN" }, originalError: error },
-      );
-    }
-    throw new GraphQLError(
-      timedOut
-        ? `The ${this.name} service did not answer in time; try again`
-        : `The ${this.name} service could not be reached; try again`,
-      { extensions: { code: "SERVICE_UNAVAILABLE" }, originalError: error },
-    );
+    const notSent = unreachable && notSentCode((error.cause as { code?: unknown } | undefined)?.code);
+    throw transportError(this.name, { timedOut, notSent }, request?.query, error);
   }
 
   /**

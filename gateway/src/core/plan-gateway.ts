@@ -1,0 +1,91 @@
+import type { ApolloGateway } from "@apollo/gateway";
+import { operationFromDocument, type Schema } from "@apollo/federation-internals";
+import type { QueryPlan, QueryPlanner } from "@apollo/query-planner";
+import type { DocumentNode, GraphQLSchema } from "graphql";
+import { PlanExecutor, type SubgraphFetch } from "./plan-executor.ts";
+
+type Loaded = Awaited<ReturnType<ApolloGateway["load"]>>;
+type Executor = Loaded["executor"];
+type RequestContext = Parameters<Executor>[0];
+
+/**
+ * What @apollo/gateway 2.14 keeps of its supergraph once loaded. They are private fields, read
+ * here so that planning is done once, by its own planner, and no second copy of the schemas is
+ * held; `load` fails loudly if a version ever renames them.
+ */
+interface LoadedGatewayParts {
+  apiSchema: Schema;
+  queryPlanner: QueryPlanner;
+  supergraphSchema: GraphQLSchema;
+}
+
+/**
+ * Apollo Server's gateway with Mary's plan executor: @apollo/gateway loads the supergraph and
+ * plans, the plan is kept per parsed document (Apollo Server hands the same DocumentNode for the
+ * same text), and PlanExecutor runs it. A plan it does not support goes to @apollo/gateway's own
+ * executor unchanged.
+ */
+export class PlanGateway<Context> {
+  private executor?: PlanExecutor<Context>;
+  private parts?: LoadedGatewayParts;
+  private readonly plans = new WeakMap<DocumentNode, Map<string, QueryPlan>>();
+
+  constructor(
+    readonly inner: ApolloGateway,
+    private readonly fetch: SubgraphFetch<Context>,
+    /** Closes what `fetch` holds open (connection pools). */
+    private readonly close: () => Promise<void>,
+  ) {}
+
+  async load(options?: Parameters<ApolloGateway["load"]>[0]): Promise<Loaded> {
+    const loaded = await this.inner.load(options);
+    const parts = this.inner as unknown as Partial<LoadedGatewayParts>;
+    if (!parts.apiSchema || !parts.queryPlanner || !parts.supergraphSchema) {
+      throw new Error("@apollo/gateway no longer exposes its planner and schemas; the plan executor needs updating");
+    }
+    this.parts = parts as LoadedGatewayParts;
+    this.executor = new PlanExecutor<Context>({
+      schema: loaded.schema,
+      supergraphSchema: this.parts.supergraphSchema,
+      fetch: this.fetch,
+    });
+    const fallback = loaded.executor;
+    const execute: Executor = async (requestContext) => {
+      const plan = this.planOf(requestContext);
+      const executor = this.executor!;
+      if (!executor.supports(plan, requestContext.operation)) return fallback(requestContext);
+      return executor.execute(
+        plan,
+        requestContext.document,
+        requestContext.operation,
+        requestContext.request.variables ?? {},
+        requestContext.context as Context,
+      ) as ReturnType<Executor>;
+    };
+    return { schema: loaded.schema, executor: execute };
+  }
+
+  private planOf(requestContext: RequestContext): QueryPlan {
+    const { document } = requestContext;
+    const name = requestContext.operationName ?? "";
+    let byName = this.plans.get(document);
+    if (!byName) this.plans.set(document, (byName = new Map()));
+    let plan = byName.get(name);
+    if (!plan) {
+      const { apiSchema, queryPlanner } = this.parts!;
+      const operation = operationFromDocument(apiSchema, document, { operationName: name || undefined });
+      plan = queryPlanner.buildQueryPlan(operation);
+      byName.set(name, plan);
+    }
+    return plan;
+  }
+
+  onSchemaLoadOrUpdate(...args: Parameters<ApolloGateway["onSchemaLoadOrUpdate"]>) {
+    return this.inner.onSchemaLoadOrUpdate(...args);
+  }
+
+  async stop(): Promise<void> {
+    await this.inner.stop();
+    await this.close();
+  }
+}
