@@ -33,6 +33,16 @@ export const gatewayConfigShape = {
   CORS_ORIGINS: z.string().default("http://localhost:5173,http://127.0.0.1:5173"),
   API_KEY_CACHE_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /**
+   * Who runs query plans: "plan", Mary's executor (which hands what it does not support to
+   * @apollo/gateway's), or "apollo", @apollo/gateway's alone (for comparison, or as a way back).
+   */
+  GATEWAY_EXECUTOR: z.enum(["plan", "apollo"]).default("plan"),
+  /**
+   * Gateway processes sharing the port (node:cluster), each with its own connections; what they
+   * must agree on (rate limits, quotas, revocations, API keys) is in Redis. Default: one per core.
+   */
+  GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   MAX_QUERY_DEPTH: z.coerce.number().int().min(1).default(12),
   MAX_ALIASES: z.coerce.number().int().min(0).default(30),
   MAX_ROOT_FIELDS: z.coerce.number().int().min(1).default(20),

@@ -289,6 +289,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   });
   const { gateway, subgraphs, subscriptions } = createFederation<GatewayContext>({
     supergraphSdl,
+    executor: config.GATEWAY_EXECUTOR,
     subgraphUrls,
     timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     maxRequestBytes: SUBGRAPH_MAX_BODY_BYTES,
@@ -365,7 +366,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     try {
       if (applyCors(req, res, allowedOrigins)) return;
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
-      if (path === "/healthz") return sendJson(res, 200, { status: "ok", service: "gateway", ...webSockets.stats() });
+      if (path === "/healthz") {
+        return sendJson(res, 200, { status: "ok", service: "gateway", pid: process.pid, ...webSockets.stats() });
+      }
       if (path === "/readyz") {
         // The gateway needs Redis itself when it has one, for API keys, revocations and rate limits.
         const [ready, redisReady] = await Promise.all([

@@ -449,3 +449,59 @@ describe("a foreign supergraph with a JWKS URL", () => {
     }
   });
 });
+
+describe("GATEWAY_WORKERS=2", () => {
+  let gateway: Cli;
+  beforeAll(async () => {
+    gateway = await startCli(["--supergraph", supergraphFile], { GATEWAY_WORKERS: "2" });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
+  /** The pids answering /healthz over new connections (the workers take connections in turn). */
+  const workerPids = async (connections = 8) => {
+    const pids = new Set<number>();
+    for (let index = 0; index < connections; index++) {
+      const response = await fetch(`${gateway.origin}/healthz`, { headers: { connection: "close" } });
+      pids.add(((await response.json()) as { pid: number }).pid);
+    }
+    return pids;
+  };
+
+  test("two processes serve the port, and every socket's subscription gets its events", async () => {
+    await until(() => (gateway.output().match(/gateway listening/g) ?? []).length === 2, 30_000);
+    expect((await workerPids()).size).toBe(2);
+
+    const clients = Array.from({ length: 4 }, () => wsClient(gateway.url, null));
+    try {
+      const streams = clients.map((client) =>
+        subscribe(client, "subscription { reviewAdded { body product { name } } }"),
+      );
+      await until(() => reviewListeners === 4);
+      const added = await graphql(gateway.url, 'mutation { addReview(productId: "p2", body: "Pours well") { body } }');
+      expect(added.errors).toBeUndefined();
+      for (const stream of streams) {
+        await stream.received(1);
+        expect(stream.results[0]).toEqual({
+          data: { reviewAdded: { body: "Pours well", product: { name: names.get("p2") } } },
+        });
+        stream.unsubscribe();
+      }
+      await until(() => reviewListeners === 0);
+    } finally {
+      await Promise.all(clients.map((client) => client.dispose()));
+    }
+  });
+
+  test("a worker that dies is replaced", async () => {
+    const [victim] = await workerPids();
+    await sleep(5_000); // a worker that dies in its first 5 s counts as failing to start
+    process.kill(victim!, "SIGKILL");
+    await until(() => gateway.output().includes(`worker ${victim} exited`), 10_000);
+    await until(() => (gateway.output().match(/gateway listening/g) ?? []).length === 3, 30_000);
+    const pids = await workerPids();
+    expect(pids.size).toBe(2);
+    expect(pids.has(victim!)).toBe(false);
+  }, 60_000);
+});
