@@ -219,7 +219,17 @@ try {
   const mary = startChild(
     "Mary's gateway",
     GATEWAY_CORE,
-    [process.execPath, ...profileFlags("mary"), MARY_BIN, "--supergraph", supergraphFile, "--port", String(maryPort)],
+    [
+      process.execPath,
+      // The V8 setting Mary's gateway runs with everywhere (gateway/package.json's start script).
+      "--max-semi-space-size=16",
+      ...profileFlags("mary"),
+      MARY_BIN,
+      "--supergraph",
+      supergraphFile,
+      "--port",
+      String(maryPort),
+    ],
     // One process: the one-core measurement (GATEWAY_WORKERS is the knob for more).
     { cwd: resolve(MARY_BIN, "../../.."), env: { ...CHILD_ENV, GATEWAY_WORKERS: "1" } },
   );

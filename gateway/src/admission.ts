@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { HeaderMap, type ApolloServerPlugin } from "@apollo/server";
-import { appError, ErrorCode, inputValueProblem, stringProblem, type Logger } from "@mary/kit";
+import { appError, ErrorCode, inputValueProblem, stringProblem, type Logger } from "@mary/kit/core";
 import {
   BREAK,
   getOperationAST,

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { commonConfig, DEFAULT_INPUT_BOUNDS, loadConfig, port, REPO_ROOT, type InputBounds } from "@mary/kit";
+import { commonConfig, DEFAULT_INPUT_BOUNDS, loadConfig, port, REPO_ROOT, type InputBounds } from "@mary/kit/core";
 import { z } from "zod";
 import type { JwtSettings } from "./auth/token-authenticator.ts";
 

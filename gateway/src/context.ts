@@ -1,4 +1,4 @@
-import type { Logger, Principal } from "@mary/kit";
+import type { Logger, Principal } from "@mary/kit/core";
 import type { JWTPayload } from "jose";
 
 /**

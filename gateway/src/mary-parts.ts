@@ -1,4 +1,4 @@
-import { commonConfig } from "@mary/kit";
+import { commonConfig } from "@mary/kit/core";
 import {
   Kind,
   parse,

@@ -30,7 +30,7 @@ import {
   type Principal,
   type Redis,
   type RunningServer,
-} from "@mary/kit";
+} from "@mary/kit/core";
 import { BREAK, visit, type DocumentNode } from "graphql";
 import type { DestinationStream } from "pino";
 import { Admission, admissionPlugin } from "./admission.ts";
@@ -185,6 +185,24 @@ function sessionHeaders(session: GatewaySession | undefined, subgraphName: strin
  * header too, for those that trust the gateway instead). Nothing the client sent is passed on
  * unverified.
  */
+/**
+ * The caller's headers, signed once per operation rather than per subgraph request (a plan has
+ * many): kept with the operation's context for a few seconds, well inside the signature's
+ * validity, so a long subscription's later fetches are signed afresh.
+ */
+function signedCallers(secret: string) {
+  const signed = new WeakMap<GatewayContext, { at: number; headers: Record<string, string> }>();
+  return (context: GatewayContext): Record<string, string> => {
+    const now = Date.now();
+    let entry = signed.get(context);
+    if (!entry || now - entry.at > 5_000) {
+      entry = { at: now, headers: callerHeaders(context.principal, secret) };
+      signed.set(context, entry);
+    }
+    return entry.headers;
+  };
+}
+
 function callerHeaders(principal: GatewayPrincipal, secret: string): Record<string, string> {
   if (principal.kind !== "token") return { [PRINCIPAL_HEADER]: signPrincipal(principal, secret) };
   const { token, ...signed } = principal;
@@ -287,6 +305,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const gatewayHeader = () => ({
     [PRINCIPAL_HEADER]: signPrincipal({ kind: "service", service: "gateway" }, config.INTERNAL_SIGNING_SECRET),
   });
+  const signedCaller = signedCallers(config.INTERNAL_SIGNING_SECRET);
   const { gateway, subgraphs, subscriptions } = createFederation<GatewayContext>({
     supergraphSdl,
     executor: config.GATEWAY_EXECUTOR,
@@ -294,7 +313,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     maxRequestBytes: SUBGRAPH_MAX_BODY_BYTES,
     subgraphHeaders: (context, subgraphName) => ({
-      ...callerHeaders(context.principal, config.INTERNAL_SIGNING_SECRET),
+      ...signedCaller(context),
       [REQUEST_ID_HEADER]: context.requestId,
       ...sessionHeaders(context.session, subgraphName),
     }),

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { ApolloServer } from "@apollo/server";
-import { anyCause, appError, clientErrorFormatter, ErrorCode, type Logger } from "@mary/kit";
+import { anyCause, appError, clientErrorFormatter, ErrorCode, type Logger } from "@mary/kit/core";
 import type { ExecutionArgs, ExecutionResult, FormattedExecutionResult, GraphQLError } from "graphql";
 import type { Context as SocketContext } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";

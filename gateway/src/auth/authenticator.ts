@@ -22,7 +22,7 @@ import {
   type Redis,
   type Role,
   type Scope,
-} from "@mary/kit";
+} from "@mary/kit/core";
 import type { CryptoKey } from "jose";
 import type { GatewayPrincipal } from "../context.ts";
 

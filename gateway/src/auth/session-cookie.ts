@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
-import { COOKIE_SESSION_MODE, SESSION_MODE_HEADER } from "@mary/kit";
+import { COOKIE_SESSION_MODE, SESSION_MODE_HEADER } from "@mary/kit/core";
 
 /**
  * Cookie mode: the web app sends `x-mary-session: cookie` on every request, and its refresh token

@@ -1,5 +1,5 @@
 import { createPublicKey } from "node:crypto";
-import { appError, ErrorCode, readPem } from "@mary/kit";
+import { appError, ErrorCode, readPem } from "@mary/kit/core";
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
 import type { GatewayPrincipal, TokenPrincipal } from "../context.ts";
 import type { Authenticator } from "./authenticator.ts";

@@ -1,5 +1,5 @@
 import { HeaderMap } from "@apollo/server";
-import { apiCallsKey, appError, ErrorCode, planLimits, usagePeriod, type Redis } from "@mary/kit";
+import { apiCallsKey, appError, ErrorCode, planLimits, usagePeriod, type Redis } from "@mary/kit/core";
 import type { GatewayPrincipal } from "../context.ts";
 
 /** Counts are kept a little past their month, so billing can still report the last one. */

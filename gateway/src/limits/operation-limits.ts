@@ -1,4 +1,4 @@
-import { DEFAULT_PAGE_SIZE } from "@mary/kit";
+import { DEFAULT_PAGE_SIZE } from "@mary/kit/core";
 import {
   getNamedType,
   GraphQLError,

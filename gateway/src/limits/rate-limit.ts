@@ -1,5 +1,5 @@
 import { HeaderMap } from "@apollo/server";
-import { appError, ErrorCode, type Redis } from "@mary/kit";
+import { appError, ErrorCode, type Redis } from "@mary/kit/core";
 import type { GatewayPrincipal } from "../context.ts";
 
 export interface RateLimits {

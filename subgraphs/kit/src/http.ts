@@ -1,5 +1,45 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
+
+/**
+ * Cookie mode, between the gateway and the users subgraph (see gateway/src/auth/session-cookie.ts):
+ * the web app asks for it with `x-mary-session: cookie`, and its refresh token then lives in an
+ * httpOnly cookie of the gateway, never in a body page scripts can read. The gateway passes the
+ * mode on to users with the cookie's token; users answers with the token for the new cookie
+ * (empty: clear it) and its lifetime in seconds.
+ */
+export const SESSION_MODE_HEADER = "x-mary-session";
+export const COOKIE_SESSION_MODE = "cookie";
+export const REFRESH_TOKEN_HEADER = "x-mary-refresh-token";
+export const SET_REFRESH_TOKEN_HEADER = "x-mary-set-refresh-token";
+export const REFRESH_MAX_AGE_HEADER = "x-mary-refresh-max-age";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close: () => Promise<void>;
+}
+
+/** Starts a Node HTTP server and resolves once it listens. */
+export async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/** Closes a Node HTTP server, ending idle keep-alive sockets so close does not hang. */
+export async function closeServer(server: Server): Promise<void> {
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
 
 /** Largest request body the gateway, Mary's public endpoint, reads; bigger ones are refused before parsing. */
 export const MAX_BODY_BYTES = 1_000_000;

@@ -1,3 +1,7 @@
+/** Page sizes every list in the graph accepts. */
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
 /**
  * Bounds on argument values that hold for every field of the graph, checked by the gateway
  * before any subgraph sees a request (README: "Limits").

@@ -1,10 +1,8 @@
 import "reflect-metadata";
 import { ArgsType, Directive, Field, Int, ObjectType, type ClassType } from "type-graphql";
 import { badUserInput } from "./errors.ts";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./input-bounds.ts";
 
-/** Page sizes every list in the graph accepts. */
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
 
 @Directive("@shareable")
 @ObjectType({ description: "Where a page of a Relay connection sits in the whole list." })

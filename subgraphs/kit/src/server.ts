@@ -1,34 +1,23 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { ApolloServer, type BaseContext } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLSchema } from "graphql";
 import { clientErrorFormatter, ErrorCode } from "./errors.ts";
 import {
+  closeServer,
   handleGraphQLRequest,
   HttpError,
+  listen,
   sendGraphQLError,
   sendHttpError,
   sendJson,
   SUBGRAPH_MAX_BODY_BYTES,
+  type RunningServer,
 } from "./http.ts";
 import type { Logger } from "./logger.ts";
 import { PRINCIPAL_HEADER, REQUEST_ID_HEADER, verifyPrincipal, type Principal } from "./principal.ts";
 import { serveSubgraphSubscriptions } from "./subscriptions.ts";
-
-/**
- * Cookie mode, between the gateway and the users subgraph (see gateway/src/auth/session-cookie.ts):
- * the web app asks for it with `x-mary-session: cookie`, and its refresh token then lives in an
- * httpOnly cookie of the gateway, never in a body page scripts can read. The gateway passes the
- * mode on to users with the cookie's token; users answers with the token for the new cookie
- * (empty: clear it) and its lifetime in seconds.
- */
-export const SESSION_MODE_HEADER = "x-mary-session";
-export const COOKIE_SESSION_MODE = "cookie";
-export const REFRESH_TOKEN_HEADER = "x-mary-refresh-token";
-export const SET_REFRESH_TOKEN_HEADER = "x-mary-set-refresh-token";
-export const REFRESH_MAX_AGE_HEADER = "x-mary-refresh-max-age";
 
 /**
  * The HTTP exchange an operation came in on: the gateway's request headers, and headers for the
@@ -82,32 +71,6 @@ export interface SubgraphServerOptions<C extends BaseSubgraphContext> {
   routes?: Record<string, SubgraphRoute>;
   /** Serve the schema's subscriptions over graphql-ws on /graphql, for the gateway. */
   subscriptions?: boolean;
-}
-
-export interface RunningServer {
-  url: string;
-  port: number;
-  close: () => Promise<void>;
-}
-
-/** Starts a Node HTTP server and resolves once it listens. */
-export async function listen(server: Server, port: number, host: string): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  return (server.address() as AddressInfo).port;
-}
-
-/** Closes a Node HTTP server, ending idle keep-alive sockets so close does not hang. */
-export async function closeServer(server: Server): Promise<void> {
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  });
 }
 
 /**
