@@ -3,7 +3,6 @@ import { ArgsType, Directive, Field, Int, ObjectType, type ClassType } from "typ
 import { badUserInput } from "./errors.ts";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./input-bounds.ts";
 
-
 @Directive("@shareable")
 @ObjectType({ description: "Where a page of a Relay connection sits in the whole list." })
 export class PageInfo {
