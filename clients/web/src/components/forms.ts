@@ -21,3 +21,9 @@ export function showServerFieldErrors<T extends FieldValues>(
   }
   return placed;
 }
+
+/** What the forms take for an email address (the server checks it properly). */
+export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+$/;
+
+/** react-hook-form's pattern rule for an email field. */
+export const EMAIL_RULE = { value: EMAIL_PATTERN, message: "Enter an email address like name@example.com" };

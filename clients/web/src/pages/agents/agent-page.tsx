@@ -8,6 +8,7 @@ import { ErrorNotice, Loading } from "../../components/status.tsx";
 import { AgentForm } from "./agent-form.tsx";
 import { RunHistory } from "./run-history.tsx";
 import { StartRunForm } from "./start-run-form.tsx";
+import { appendEdges, useLoadMore } from "../../components/load-more.ts";
 
 const RUNS_PAGE_SIZE = 10;
 
@@ -96,8 +97,7 @@ function ExistingAgent({ agentId }: { agentId: string }) {
     variables: { id: agentId, runsFirst: RUNS_PAGE_SIZE },
     fetchPolicy: "cache-and-network",
   });
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<unknown>(null);
+  const { loadingMore, moreError, track } = useLoadMore();
   const agent = data?.agent;
 
   if (!agent) {
@@ -124,26 +124,17 @@ function ExistingAgent({ agentId }: { agentId: string }) {
   const loadMore = async () => {
     const after = agent.runs.pageInfo.endCursor;
     if (!after) return;
-    setLoadingMore(true);
-    setMoreError(null);
-    try {
-      await fetchMore({
+    await track(
+      fetchMore({
         variables: { runsAfter: after },
         updateQuery: (previous, { fetchMoreResult }) => ({
           agent: {
             ...previous.agent,
-            runs: {
-              ...fetchMoreResult.agent.runs,
-              edges: [...previous.agent.runs.edges, ...fetchMoreResult.agent.runs.edges],
-            },
+            runs: appendEdges(previous.agent.runs, fetchMoreResult.agent.runs),
           },
         }),
-      });
-    } catch (caught) {
-      setMoreError(caught);
-    } finally {
-      setLoadingMore(false);
-    }
+      }),
+    );
   };
 
   return (

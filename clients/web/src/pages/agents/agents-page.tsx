@@ -1,10 +1,10 @@
 import { useQuery } from "@apollo/client/react";
-import { useState } from "react";
 import { Link } from "react-router";
 import { getFragmentData, type FragmentType } from "../../__generated__/fragment-masking.ts";
 import { graphql } from "../../__generated__/gql.ts";
 import { Empty, ErrorNotice, Loading } from "../../components/status.tsx";
 import { DateTime, providerLabel, RunStatusBadge } from "./labels.tsx";
+import { appendEdges, useLoadMore } from "../../components/load-more.ts";
 
 const PAGE_SIZE = 20;
 
@@ -72,29 +72,19 @@ export default function AgentsPage() {
     variables: { first: PAGE_SIZE },
     fetchPolicy: "cache-and-network",
   });
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<unknown>(null);
+  const { loadingMore, moreError, track } = useLoadMore();
   const connection = data?.agents;
 
   const loadMore = async () => {
     if (!connection?.pageInfo.endCursor) return;
-    setLoadingMore(true);
-    setMoreError(null);
-    try {
-      await fetchMore({
+    await track(
+      fetchMore({
         variables: { after: connection.pageInfo.endCursor },
         updateQuery: (previous, { fetchMoreResult }) => ({
-          agents: {
-            ...fetchMoreResult.agents,
-            edges: [...previous.agents.edges, ...fetchMoreResult.agents.edges],
-          },
+          agents: appendEdges(previous.agents, fetchMoreResult.agents),
         }),
-      });
-    } catch (caught) {
-      setMoreError(caught);
-    } finally {
-      setLoadingMore(false);
-    }
+      }),
+    );
   };
 
   return (

@@ -4,7 +4,7 @@ import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 import { errorCode } from "../../api/errors.ts";
 import { logIn, useSession } from "../../api/session.ts";
 import { Field } from "../../components/field.tsx";
-import { showServerFieldErrors } from "../../components/forms.ts";
+import { EMAIL_RULE, showServerFieldErrors } from "../../components/forms.ts";
 import { ErrorNotice } from "../../components/status.tsx";
 
 interface LogInForm {
@@ -52,7 +52,7 @@ export default function LogInPage() {
               autoComplete="email"
               {...form.register("email", {
                 required: "Enter your email address",
-                pattern: { value: /^[^\s@]+@[^\s@]+$/, message: "Enter an email address like name@example.com" },
+                pattern: EMAIL_RULE,
               })}
             />
           )}

@@ -3,7 +3,7 @@ import { useForm } from "react-hook-form";
 import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 import { signUp, useSession } from "../../api/session.ts";
 import { Field } from "../../components/field.tsx";
-import { showServerFieldErrors } from "../../components/forms.ts";
+import { EMAIL_RULE, showServerFieldErrors } from "../../components/forms.ts";
 import { ErrorNotice } from "../../components/status.tsx";
 import { nextPath } from "./log-in-page.tsx";
 
@@ -52,7 +52,7 @@ export default function SignUpPage() {
               autoComplete="email"
               {...form.register("email", {
                 required: "Enter your email address",
-                pattern: { value: /^[^\s@]+@[^\s@]+$/, message: "Enter an email address like name@example.com" },
+                pattern: EMAIL_RULE,
               })}
             />
           )}

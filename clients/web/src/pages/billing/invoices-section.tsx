@@ -1,9 +1,10 @@
 import { useQuery } from "@apollo/client/react";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef } from "react";
 import { type FragmentType, getFragmentData } from "../../__generated__/fragment-masking.ts";
 import { graphql } from "../../__generated__/gql.ts";
 import { Empty, ErrorNotice, Loading } from "../../components/status.tsx";
 import { formatDate, formatMoney } from "../../components/format.ts";
+import { appendEdges, useLoadMore } from "../../components/load-more.ts";
 
 const PAGE_SIZE = 20;
 
@@ -86,26 +87,20 @@ export function InvoicesSection({ refreshKey }: { refreshKey: string }) {
     shownFor.current = refreshKey;
     void refetch();
   }, [refreshKey, refetch]);
-  const [loadingMore, setLoadingMore] = useState(false);
+  const { loadingMore, moreError, track } = useLoadMore();
   const invoices = data?.invoices;
 
   const loadMore = async () => {
     if (!invoices?.pageInfo.endCursor) return;
-    setLoadingMore(true);
-    try {
-      await fetchMore({
+    await track(
+      fetchMore({
         variables: { after: invoices.pageInfo.endCursor },
         updateQuery: (previous, { fetchMoreResult }) => ({
           ...previous,
-          invoices: {
-            ...fetchMoreResult.invoices,
-            edges: [...previous.invoices.edges, ...fetchMoreResult.invoices.edges],
-          },
+          invoices: appendEdges(previous.invoices, fetchMoreResult.invoices),
         }),
-      });
-    } finally {
-      setLoadingMore(false);
-    }
+      }),
+    );
   };
 
   let body: React.ReactNode;
@@ -139,6 +134,7 @@ export function InvoicesSection({ refreshKey }: { refreshKey: string }) {
             ))}
           </tbody>
         </table>
+        <ErrorNotice error={moreError} onRetry={() => void loadMore()} />
         {invoices.pageInfo.hasNextPage ? (
           <button type="button" onClick={loadMore} disabled={loadingMore}>
             {loadingMore ? "Loading…" : "Load more invoices"}

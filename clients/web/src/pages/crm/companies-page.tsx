@@ -9,6 +9,7 @@ import { Field } from "../../components/field.tsx";
 import { showServerFieldErrors } from "../../components/forms.ts";
 import { Empty, ErrorNotice, Loading } from "../../components/status.tsx";
 import { formatCount } from "../../components/format.ts";
+import { appendEdges, useLoadMore } from "../../components/load-more.ts";
 
 const CompanyRow_company = graphql(`
   fragment CompanyRow_company on Company {
@@ -163,30 +164,20 @@ export default function CompaniesPage() {
   const { data, error, refetch, fetchMore } = useQuery(CompaniesPageQuery);
   const [creating, setCreating] = useState(false);
   const [added, setAdded] = useState<string | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<unknown>(null);
+  const { loadingMore, moreError, track } = useLoadMore();
 
   const loadMore = async () => {
     const after = data?.companies.pageInfo.endCursor;
     if (!after) return;
-    setLoadingMore(true);
-    setMoreError(null);
-    try {
-      await fetchMore({
+    await track(
+      fetchMore({
         variables: { after },
         updateQuery: (previous, { fetchMoreResult }) => ({
           ...previous,
-          companies: {
-            ...fetchMoreResult.companies,
-            edges: [...previous.companies.edges, ...fetchMoreResult.companies.edges],
-          },
+          companies: appendEdges(previous.companies, fetchMoreResult.companies),
         }),
-      });
-    } catch (caught) {
-      setMoreError(caught);
-    } finally {
-      setLoadingMore(false);
-    }
+      }),
+    );
   };
 
   const edges = data?.companies.edges ?? [];

@@ -8,7 +8,8 @@ import { Dialog } from "../../components/dialog.tsx";
 import { Field } from "../../components/field.tsx";
 import { showServerFieldErrors } from "../../components/forms.ts";
 import { ErrorNotice } from "../../components/status.tsx";
-import { EMAIL_PATTERN, PHONE_PATTERN, splitList } from "./crm-format.ts";
+import { EMAIL_PATTERN } from "../../components/forms.ts";
+import { PHONE_PATTERN, splitList } from "./crm-format.ts";
 
 /** What the edit form starts from. */
 export const ContactForm_contact = graphql(`

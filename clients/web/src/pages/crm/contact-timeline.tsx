@@ -10,6 +10,7 @@ import { Empty, ErrorNotice } from "../../components/status.tsx";
 import { ContactPageQuery } from "./contact-page-query.ts";
 import { formatDateTime } from "../../components/format.ts";
 import { ACTIVITY_TYPES, activityLabel } from "./crm-format.ts";
+import { useLoadMore } from "../../components/load-more.ts";
 
 const TimelineItem_activity = graphql(`
   fragment TimelineItem_activity on Activity {
@@ -49,19 +50,8 @@ export function ContactTimeline({
   hasNextPage: boolean;
   onLoadMore: () => Promise<void>;
 }) {
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const loadMore = async () => {
-    setLoadingMore(true);
-    setError(null);
-    try {
-      await onLoadMore();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setLoadingMore(false);
-    }
-  };
+  const { loadingMore, moreError: error, track } = useLoadMore();
+  const loadMore = () => track(onLoadMore());
   if (activities.length === 0) {
     return (
       <Empty>

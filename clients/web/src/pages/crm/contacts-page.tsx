@@ -5,6 +5,7 @@ import { type FragmentType, getFragmentData } from "../../__generated__/fragment
 import { graphql } from "../../__generated__/gql.ts";
 import { Empty, ErrorNotice, Loading } from "../../components/status.tsx";
 import { ContactFormDialog } from "./contact-form-dialog.tsx";
+import { appendEdges, useLoadMore } from "../../components/load-more.ts";
 
 const ContactRow_contact = graphql(`
   fragment ContactRow_contact on Contact {
@@ -85,8 +86,7 @@ export default function ContactsPage() {
   const [text, setText] = useState(params.get("q") ?? "");
   const [creating, setCreating] = useState(false);
   const [added, setAdded] = useState<{ id: string; name: string } | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<unknown>(null);
+  const { loadingMore, moreError, track } = useLoadMore();
 
   // The search is in the address (?q=), written once typing pauses, so it survives a reload.
   useEffect(() => {
@@ -117,24 +117,15 @@ export default function ContactsPage() {
   const loadMore = async () => {
     const after = shown?.contacts.pageInfo.endCursor;
     if (!after) return;
-    setLoadingMore(true);
-    setMoreError(null);
-    try {
-      await fetchMore({
+    await track(
+      fetchMore({
         variables: { ...variables, after },
         updateQuery: (previous, { fetchMoreResult }) => ({
           ...previous,
-          contacts: {
-            ...fetchMoreResult.contacts,
-            edges: [...previous.contacts.edges, ...fetchMoreResult.contacts.edges],
-          },
+          contacts: appendEdges(previous.contacts, fetchMoreResult.contacts),
         }),
-      });
-    } catch (caught) {
-      setMoreError(caught);
-    } finally {
-      setLoadingMore(false);
-    }
+      }),
+    );
   };
 
   const limit = shown?.workspace.plan.limits.contacts;

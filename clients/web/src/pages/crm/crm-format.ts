@@ -46,5 +46,4 @@ export const splitList = (text: string): string[] =>
     .map((part) => part.trim())
     .filter(Boolean);
 
-export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+$/;
 export const PHONE_PATTERN = /^[0-9 +\-().]+$/;

@@ -22,6 +22,7 @@ import { DealCard, DealCardPreview } from "./deal-card.tsx";
 import { DealsBoardQuery } from "./deals-board-query.ts";
 import { useMoveDeal } from "./move-deal.ts";
 import { NewDealDialog } from "./new-deal-dialog.tsx";
+import { appendEdges, useLoadMore } from "../../components/load-more.ts";
 
 type BoardDeal = DealsBoardData["deals"]["edges"][number]["node"];
 type StageSummary = DealsBoardData["workspace"]["pipeline"][number];
@@ -98,8 +99,7 @@ export default function DealsPage() {
   const [draggingId, setDraggingId] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [added, setAdded] = useState<string | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<unknown>(null);
+  const { loadingMore, moreError, track } = useLoadMore();
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
     useSensor(KeyboardSensor, { coordinateGetter: columnKeyboardCoordinates }),
@@ -142,21 +142,15 @@ export default function DealsPage() {
   const loadMore = async () => {
     const after = data?.deals.pageInfo.endCursor;
     if (!after) return;
-    setLoadingMore(true);
-    setMoreError(null);
-    try {
-      await fetchMore({
+    await track(
+      fetchMore({
         variables: { after },
         updateQuery: (previous, { fetchMoreResult }) => ({
           ...previous,
-          deals: { ...fetchMoreResult.deals, edges: [...previous.deals.edges, ...fetchMoreResult.deals.edges] },
+          deals: appendEdges(previous.deals, fetchMoreResult.deals),
         }),
-      });
-    } catch (caught) {
-      setMoreError(caught);
-    } finally {
-      setLoadingMore(false);
-    }
+      }),
+    );
   };
 
   const dragging = draggingId ? byId.get(draggingId) : undefined;

@@ -5,7 +5,7 @@ import { graphql } from "../../__generated__/gql.ts";
 import type { Role } from "../../__generated__/graphql.ts";
 import { errorCode } from "../../api/errors.ts";
 import { Field } from "../../components/field.tsx";
-import { showServerFieldErrors } from "../../components/forms.ts";
+import { EMAIL_RULE, showServerFieldErrors } from "../../components/forms.ts";
 import { ErrorNotice } from "../../components/status.tsx";
 
 const WorkspaceAddMember = graphql(`
@@ -71,7 +71,7 @@ export function AddMemberForm({
               autoComplete="off"
               {...form.register("email", {
                 required: "Enter the email address of their Mary account",
-                pattern: { value: /^[^\s@]+@[^\s@]+$/, message: "Enter an email address like name@example.com" },
+                pattern: EMAIL_RULE,
               })}
             />
           )}

@@ -6,6 +6,7 @@ import { ApiKeyRow } from "./api-key-row.tsx";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
 import { CreateApiKeyForm } from "./create-api-key-form.tsx";
 import { CreatedKeyDialog } from "./created-key-dialog.tsx";
+import { appendEdges, useLoadMore } from "../../components/load-more.ts";
 
 const PAGE_SIZE = 20;
 
@@ -45,26 +46,20 @@ export function ApiKeysSection({ viewerRole }: { viewerRole: string }) {
   const [revokeApiKey] = useMutation(WorkspaceRevokeApiKey);
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
   const [revoking, setRevoking] = useState<{ id: string; name: string } | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
+  const { loadingMore, moreError, track } = useLoadMore();
   const keys = data?.apiKeys;
 
   const loadMore = async () => {
     if (!keys?.pageInfo.endCursor) return;
-    setLoadingMore(true);
-    try {
-      await fetchMore({
+    await track(
+      fetchMore({
         variables: { after: keys.pageInfo.endCursor },
         updateQuery: (previous, { fetchMoreResult }) => ({
           ...previous,
-          apiKeys: {
-            ...fetchMoreResult.apiKeys,
-            edges: [...previous.apiKeys.edges, ...fetchMoreResult.apiKeys.edges],
-          },
+          apiKeys: appendEdges(previous.apiKeys, fetchMoreResult.apiKeys),
         }),
-      });
-    } finally {
-      setLoadingMore(false);
-    }
+      }),
+    );
   };
 
   let body: React.ReactNode;
@@ -95,6 +90,7 @@ export function ApiKeysSection({ viewerRole }: { viewerRole: string }) {
             ))}
           </tbody>
         </table>
+        <ErrorNotice error={moreError} onRetry={() => void loadMore()} />
         {keys.pageInfo.hasNextPage ? (
           <button type="button" onClick={loadMore} disabled={loadingMore}>
             {loadingMore ? "Loading…" : "Load more API keys"}

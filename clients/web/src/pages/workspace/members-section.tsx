@@ -6,6 +6,7 @@ import { Empty, ErrorNotice, Loading } from "../../components/status.tsx";
 import { AddMemberForm } from "./add-member-form.tsx";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
 import { MemberRow } from "./member-row.tsx";
+import { appendEdges, useLoadMore } from "../../components/load-more.ts";
 
 const PAGE_SIZE = 20;
 
@@ -47,30 +48,24 @@ export function MembersSection({ workspaceId, viewer }: { workspaceId: string; v
   });
   const [removeMember] = useMutation(WorkspaceRemoveMember);
   const [removing, setRemoving] = useState<{ id: string; name: string; email: string } | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
+  const { loadingMore, moreError, track } = useLoadMore();
   const canManage = viewer.role === "OWNER" || viewer.role === "ADMIN";
   const members = data?.workspace.members;
 
   const loadMore = async () => {
     if (!members?.pageInfo.endCursor) return;
-    setLoadingMore(true);
-    try {
-      await fetchMore({
+    await track(
+      fetchMore({
         variables: { after: members.pageInfo.endCursor },
         updateQuery: (previous, { fetchMoreResult }) => ({
           ...previous,
           workspace: {
             ...previous.workspace,
-            members: {
-              ...fetchMoreResult.workspace.members,
-              edges: [...previous.workspace.members.edges, ...fetchMoreResult.workspace.members.edges],
-            },
+            members: appendEdges(previous.workspace.members, fetchMoreResult.workspace.members),
           },
         }),
-      });
-    } finally {
-      setLoadingMore(false);
-    }
+      }),
+    );
   };
 
   const remove = async (userId: string) => {
@@ -140,6 +135,7 @@ export function MembersSection({ workspaceId, viewer }: { workspaceId: string; v
             })}
           </tbody>
         </table>
+        <ErrorNotice error={moreError} onRetry={() => void loadMore()} />
         {members.pageInfo.hasNextPage ? (
           <button type="button" onClick={loadMore} disabled={loadingMore}>
             {loadingMore ? "Loading…" : "Load more members"}
