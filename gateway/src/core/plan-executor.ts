@@ -184,7 +184,7 @@ export class PlanExecutor<Context> {
 
     if (!fetch.requires) {
       const answer = await this.options.fetch(fetch.serviceName, request, context);
-      if (answer.errors) errors.push(...answer.errors.map((error) => downstream(error, fetch, cursor, root)));
+      if (answer.errors) errors.push(...answer.errors.map((error) => downstream(error, fetch, cursor)));
       if (answer.data) for (const entity of entities) deepMerge(entity as Record<string, unknown>, answer.data);
       return;
     }
@@ -207,7 +207,10 @@ export class PlanExecutor<Context> {
     fetchVariables.representations = representations;
     const answer = await this.options.fetch(fetch.serviceName, request, context);
     if (answer.errors) {
-      errors.push(...answer.errors.map((error) => downstream(error, fetch, cursor, root, positions)));
+      // The entities' response paths, found once for all of this answer's errors.
+      let paths: (string | number)[][] | undefined;
+      const entityPath = (index: number) => (paths ??= hydratedPaths(cursor.path, root))[positions[index] ?? index];
+      errors.push(...answer.errors.map((error) => downstream(error, fetch, cursor, entityPath)));
     }
     if (!answer.data) return;
     const received = answer.data._entities;
@@ -328,17 +331,16 @@ function downstream(
   error: SubgraphError,
   fetch: FetchNode,
   cursor: Cursor,
-  root: Record<string, unknown>,
-  positions?: number[],
+  /** The response path of the entity the i-th representation sent stands for. */
+  entityPath?: (index: number) => (string | number)[] | undefined,
 ) {
   const message = error.message || `Error while fetching subquery from service "${fetch.serviceName}"`;
   let path: (string | number)[] | undefined;
   if (error.path) {
-    if (fetch.requires && typeof error.path[1] === "number") {
+    if (fetch.requires && entityPath && typeof error.path[1] === "number") {
       // `_entities[i]` is the i-th representation sent, which is not the i-th entity at the path
       // when some had none (a type condition): @apollo/gateway confuses the two.
-      const position = positions?.[error.path[1]] ?? error.path[1];
-      const hydrated = hydratedPaths(cursor.path, root)[position] ?? [];
+      const hydrated = entityPath(error.path[1]) ?? [];
       path = [...hydrated, ...error.path.slice(2)];
     } else {
       path = [...cursor.path, ...error.path];
