@@ -18,6 +18,8 @@ import { OpenAICompatibleServer } from "../../subgraphs/agents/test/openai-compa
 import { startBilling, type BillingApp } from "../../subgraphs/billing/src/app.ts";
 import { loadBillingConfig } from "../../subgraphs/billing/src/config.ts";
 import { startCrm, type CrmApp } from "../../subgraphs/crm/src/app.ts";
+import { startInbox, type InboxApp } from "../../subgraphs/inbox/src/app.ts";
+import { loadInboxConfig } from "../../subgraphs/inbox/src/config.ts";
 import { loadCrmConfig } from "../../subgraphs/crm/src/config.ts";
 import { startUsers, type UsersApp } from "../../subgraphs/users/src/app.ts";
 import { loadUsersConfig } from "../../subgraphs/users/src/config.ts";
@@ -34,12 +36,15 @@ export interface Platform {
   /** The settings the agents subgraph was started with, for starting another agents process on the same data. */
   agentsEnv: Record<string, string>;
   billing: BillingApp;
+  inbox: InboxApp;
+  /** The settings the inbox subgraph was started with, for starting another inbox process on the same data. */
+  inboxEnv: Record<string, string>;
   /** The OpenAI-compatible server the agents subgraph's OPENAI provider talks to; tests script it. */
   openAI: OpenAICompatibleServer;
   /** Every subgraph the platform runs, by the name the supergraph gives it. */
   subgraphNames: string[];
   /** Every SQL statement each subgraph ran, in order (tests count them). */
-  sql: { users: string[]; crm: string[]; billing: string[] };
+  sql: { users: string[]; crm: string[]; billing: string[]; inbox: string[] };
   keys: { privateKey: string; publicKey: string };
   /** Another gateway in front of the same subgraphs, with its own settings; stopped with the platform. */
   startGateway: (env: Record<string, string>, subgraphUrls?: Record<string, string>) => Promise<RunningServer>;
@@ -131,9 +136,9 @@ export async function startPlatform(
     RATE_LIMIT_ANONYMOUS_REQUESTS: "1000000",
     ...env,
   };
-  const sql = { users: [] as string[], crm: [] as string[], billing: [] as string[] };
-  const [usersDb, crmDb, billingDb] = await Promise.all(
-    ["users", "crm", "billing"].map((name) => createTestDatabase(name, servers.postgresUrl)),
+  const sql = { users: [] as string[], crm: [] as string[], billing: [] as string[], inbox: [] as string[] };
+  const [usersDb, crmDb, billingDb, inboxDb] = await Promise.all(
+    ["users", "crm", "billing", "inbox"].map((name) => createTestDatabase(name, servers.postgresUrl)),
   );
   const agentsDb = createTestMongoDatabase("agents", servers.mongodbUrl);
   const openAI = await new OpenAICompatibleServer().start();
@@ -149,7 +154,15 @@ export async function startPlatform(
     OPENAI_BASE_URL: openAI.url,
     OPENAI_MODEL: "gpt-test",
   };
-  const [users, crm, agents, billing] = await Promise.all([
+  const inboxEnv: Record<string, string> = {
+    ...common,
+    INBOX_PORT: "0",
+    INBOX_DATABASE_URL: inboxDb!.url,
+    GATEWAY_URL: `http://127.0.0.1:${gatewayPort}/graphql`,
+    // Each platform has its own sync queue, so platforms sharing one Redis never take each other's jobs.
+    SYNC_QUEUE_NAME: `inbox-sync-${randomUUID()}`,
+  };
+  const [users, crm, agents, billing, inbox] = await Promise.all([
     startUsers(
       loadUsersConfig({
         ...common,
@@ -179,8 +192,9 @@ export async function startPlatform(
       }),
       { onQuery: (statement) => sql.billing.push(statement) },
     ),
+    startInbox(loadInboxConfig(inboxEnv), { onQuery: (statement) => sql.inbox.push(statement) }),
   ]);
-  const subgraphUrls = { users: users.url, crm: crm.url, agents: agents.url, billing: billing.url };
+  const subgraphUrls = { users: users.url, crm: crm.url, agents: agents.url, inbox: inbox.url, billing: billing.url };
   const gateways: RunningServer[] = [];
   const addGateway = async (extra: Record<string, string> = {}, overrides: Record<string, string> = {}) => {
     const gateway = await startGateway(
@@ -224,6 +238,8 @@ export async function startPlatform(
     agents,
     agentsEnv,
     billing,
+    inbox,
+    inboxEnv,
     openAI,
     subgraphNames: Object.keys(subgraphUrls),
     sql,
@@ -259,8 +275,8 @@ export async function startPlatform(
     },
     stop: async () => {
       await Promise.all(gateways.map((server) => server.close()));
-      await Promise.all([users.close(), crm.close(), agents.close(), billing.close(), openAI.stop()]);
-      await Promise.all([usersDb!.drop(), crmDb!.drop(), billingDb!.drop(), agentsDb.drop()]);
+      await Promise.all([users.close(), crm.close(), agents.close(), billing.close(), inbox.close(), openAI.stop()]);
+      await Promise.all([usersDb!.drop(), crmDb!.drop(), billingDb!.drop(), inboxDb!.drop(), agentsDb.drop()]);
     },
   };
 }

@@ -1,9 +1,5 @@
-import { commonConfig, loadConfig, port } from "@mary/kit";
+import { commonConfig, loadConfig, port, unsetWhenEmpty } from "@mary/kit";
 import { z } from "zod";
-
-/** Compose passes `${VAR:-}` as an empty string; that means "not set". */
-const unsetWhenEmpty = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === "" ? undefined : value), schema);
 
 export const agentsConfigShape = {
   ...commonConfig,

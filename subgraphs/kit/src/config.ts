@@ -16,6 +16,10 @@ export function loadConfig<Shape extends z.ZodRawShape>(
   return Object.freeze(result.data);
 }
 
+/** Compose passes `${VAR:-}` as an empty string; that means "not set". */
+export const unsetWhenEmpty = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === "" ? undefined : value), schema);
+
 /** Common pieces of config every service shares. */
 export const commonConfig = {
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),

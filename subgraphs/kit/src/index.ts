@@ -1,6 +1,7 @@
 import "reflect-metadata";
 export * from "./access.ts";
 export * from "./config.ts";
+export * from "./enums.ts";
 export * from "./errors.ts";
 export { GatewayClient, GatewayError, type GatewayFailure } from "./gateway-client.ts";
 export * from "./http.ts";
@@ -16,6 +17,7 @@ export * from "./plans.ts";
 export * from "./principal.ts";
 export * from "./redis.ts";
 export * from "./schema.ts";
+export { parseSecretKeys, SecretBox, secretKeysConfig } from "./secrets.ts";
 export * from "./server.ts";
 export * from "./tokens.ts";
 export * from "./validation.ts";

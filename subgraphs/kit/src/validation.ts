@@ -33,3 +33,8 @@ export function optionalText(value: string | null | undefined, field: string, ma
   if (text.length > max) throw badUserInput(`${field} must be at most ${max} characters`, field);
   return text || null;
 }
+
+const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+
+/** Whether a (trimmed, lower-cased) text is an email address Mary accepts: one @, a dotted domain, at most 254 characters. */
+export const isEmailAddress = (value: string) => value.length <= 254 && EMAIL.test(value);

@@ -1,7 +1,6 @@
 import { domainToASCII } from "node:url";
-import { badUserInput } from "@mary/kit";
+import { badUserInput, isEmailAddress } from "@mary/kit";
 
-const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const PHONE = /^[0-9 +\-().]+$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const MAX_CUSTOM_FIELD_KEYS = 50;
@@ -17,7 +16,7 @@ function uniqueList(values: string[], field: string, max: number, check: (value:
 export const normalizeEmails = (emails: string[]) =>
   uniqueList(emails, "emails", 10, (email) => {
     const value = email.trim().toLowerCase();
-    if (value.length > 254 || !EMAIL.test(value)) throw badUserInput(`"${email}" is not a valid email`, "emails");
+    if (!isEmailAddress(value)) throw badUserInput(`"${email}" is not a valid email`, "emails");
     return value;
   });
 

@@ -1,11 +1,10 @@
-import { badUserInput } from "@mary/kit";
+import { badUserInput, isEmailAddress } from "@mary/kit";
 
-const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
 /** Lower-cases and checks an email address. */
 export function normalizeEmail(email: string): string {
   const value = email.trim().toLowerCase();
-  if (value.length > 254 || !EMAIL.test(value)) throw badUserInput("Email address is not valid", "email");
+  if (!isEmailAddress(value)) throw badUserInput("Email address is not valid", "email");
   return value;
 }
 

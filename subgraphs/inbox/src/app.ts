@@ -1,0 +1,95 @@
+import {
+  createLogger,
+  createRedis,
+  GatewayClient,
+  openDatabase,
+  pingDatabase,
+  SecretBox,
+  startSubgraphServer,
+  type RunningServer,
+} from "@mary/kit";
+import type { MikroORM } from "@mikro-orm/postgresql";
+import { allowsPlaintext, type InboxConfig } from "./config.ts";
+import { createLoaders, type InboxContext } from "./context.ts";
+import { entities } from "./entities/index.ts";
+import { migrations } from "./migrations/index.ts";
+import { buildInboxSchema } from "./schema.ts";
+import { MailAccountService } from "./services/mail-account.service.ts";
+import { SyncQueue } from "./services/sync-queue.ts";
+
+export interface InboxApp extends RunningServer {
+  orm: MikroORM;
+  queue: SyncQueue;
+}
+
+/** Connects to PostgreSQL and Redis, applies migrations, starts the sync worker and serves the inbox subgraph. */
+export async function startInbox(
+  config: InboxConfig,
+  options: { onQuery?: (sql: string) => void } = {},
+): Promise<InboxApp> {
+  const log = createLogger("inbox", config.LOG_LEVEL);
+  const { orm } = await openDatabase({
+    databaseUrl: config.INBOX_DATABASE_URL,
+    entities,
+    migrations,
+    log,
+    onQuery: options.onQuery,
+  });
+  const redis = createRedis(config.REDIS_URL, log);
+  const secrets = new SecretBox(config.SECRET_KEYS);
+  // Triage asks the graph (as the mailbox's owner) whether a sender is a contact with an open deal.
+  const gateway = new GatewayClient(
+    config.GATEWAY_URL,
+    config.INTERNAL_SIGNING_SECRET,
+    config.INBOX_GATEWAY_TIMEOUT_MS,
+  );
+  void gateway;
+  const queue = new SyncQueue({
+    redisUrl: config.REDIS_URL,
+    name: config.SYNC_QUEUE_NAME,
+    pollSeconds: config.SYNC_POLL_SECONDS,
+    concurrency: config.SYNC_CONCURRENCY,
+    lockMs: config.SYNC_LOCK_MS,
+    log,
+  });
+  const accountSettings = {
+    secrets,
+    allowPlaintext: allowsPlaintext(config),
+    connectTimeoutMs: config.MAIL_CONNECT_TIMEOUT_MS,
+  };
+
+  const server = await startSubgraphServer<InboxContext>({
+    name: "inbox",
+    schema: await buildInboxSchema(),
+    port: config.INBOX_PORT,
+    host: config.INBOX_HOST,
+    signingSecret: config.INTERNAL_SIGNING_SECRET,
+    introspection: config.NODE_ENV !== "production",
+    subscriptions: true,
+    log,
+    createContext: (base) => {
+      const em = orm.em.fork();
+      return {
+        ...base,
+        em,
+        accounts: new MailAccountService(em, accountSettings, queue),
+        loaders: createLoaders(em, base),
+      };
+    },
+    checkReady: async () => {
+      await pingDatabase(orm);
+      await redis.ping();
+    },
+  });
+  return {
+    ...server,
+    orm,
+    queue,
+    close: async () => {
+      await server.close();
+      await queue.close();
+      await orm.close();
+      redis.disconnect();
+    },
+  };
+}

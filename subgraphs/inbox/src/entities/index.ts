@@ -1,0 +1,15 @@
+import { DraftSchema } from "./draft.entity.ts";
+import { MailAccountSchema } from "./mail-account.entity.ts";
+import { MailFolderSchema } from "./mail-folder.entity.ts";
+import { MessageSchema } from "./message.entity.ts";
+import { ThreadSchema } from "./thread.entity.ts";
+import { TriageRuleSchema } from "./triage-rule.entity.ts";
+
+export const entities = [
+  MailAccountSchema,
+  MailFolderSchema,
+  ThreadSchema,
+  MessageSchema,
+  DraftSchema,
+  TriageRuleSchema,
+];
