@@ -22,9 +22,11 @@ import {
   type Redis,
   type Role,
   type Scope,
+  type VerifiedAccessClaims,
 } from "@mary/kit/core";
 import type { CryptoKey } from "jose";
 import type { GatewayPrincipal } from "../context.ts";
+import { VerifiedTokens } from "./verified-tokens.ts";
 
 /** Turns a request's credentials into its principal; a bad credential throws UNAUTHENTICATED. */
 export interface Authenticator {
@@ -65,6 +67,8 @@ const unauthenticated = (message: string) => appError(ErrorCode.UNAUTHENTICATED,
  * No header means anonymous; a bad credential is an error, never a silent downgrade.
  */
 export class MaryAuthenticator implements Authenticator {
+  private readonly verifiedTokens = new VerifiedTokens<VerifiedAccessClaims>();
+
   constructor(private readonly options: AuthenticatorOptions) {}
 
   /**
@@ -93,15 +97,20 @@ export class MaryAuthenticator implements Authenticator {
   }
 
   private async fromAccessToken(token: string): Promise<AuthenticatedPrincipal> {
-    const result = await verifyAccessToken(this.options.verifyingKey, token);
-    if (!result.ok) {
-      throw unauthenticated(
-        result.reason === "expired"
-          ? "The access token has expired; refresh the session"
-          : "The access token is not valid",
-      );
+    let claims = this.verifiedTokens.get(token);
+    if (!claims) {
+      const result = await verifyAccessToken(this.options.verifyingKey, token);
+      if (!result.ok) {
+        throw unauthenticated(
+          result.reason === "expired"
+            ? "The access token has expired; refresh the session"
+            : "The access token is not valid",
+        );
+      }
+      claims = result.claims;
+      this.verifiedTokens.add(token, claims);
     }
-    const { userId, workspaceId, role, sessionId, issuedAt } = result.claims;
+    const { userId, workspaceId, role, sessionId, issuedAt } = claims;
     const [sessionEnded, membershipEndedAt, cachedPlan] = await this.options.redis.mget(
       sessionRevokedKey(sessionId),
       membershipRevokedKey(userId, workspaceId),

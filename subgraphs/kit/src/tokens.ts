@@ -26,6 +26,8 @@ export interface AccessClaims {
 /** A verified token's claims, with when it was issued (Unix seconds). */
 export interface VerifiedAccessClaims extends AccessClaims {
   issuedAt: number;
+  /** The `exp` claim, in seconds since the epoch: the token is refused from this second on. */
+  expiresAt: number;
 }
 
 /** Writes a fresh Ed25519 key pair unless one is there already (local development and tests). */
@@ -75,13 +77,21 @@ export async function verifyAccessToken(key: CryptoKey, token: string): Promise<
       typeof payload.wid !== "string" ||
       typeof payload.sid !== "string" ||
       typeof payload.iat !== "number" ||
+      typeof payload.exp !== "number" ||
       !ROLES.includes(role)
     ) {
       return { ok: false, reason: "invalid" };
     }
     return {
       ok: true,
-      claims: { userId: payload.sub, workspaceId: payload.wid, role, sessionId: payload.sid, issuedAt: payload.iat },
+      claims: {
+        userId: payload.sub,
+        workspaceId: payload.wid,
+        role,
+        sessionId: payload.sid,
+        issuedAt: payload.iat,
+        expiresAt: payload.exp,
+      },
     };
   } catch (error) {
     return { ok: false, reason: error instanceof errors.JWTExpired ? "expired" : "invalid" };
