@@ -3,7 +3,7 @@ import { GraphQLError, Kind, parse, type EnumTypeDefinitionNode, type StringValu
 import type { Logger } from "@apollo/utils.logger";
 import { PlanGateway } from "./plan-gateway.ts";
 import { notSentCode, SubgraphClient, transportError } from "./subgraph-client.ts";
-import { SubscriptionEngine, type SubscriptionEngineOptions } from "./subscriptions.ts";
+import { SubscriptionEngine, type GatewayParts, type SubscriptionEngineOptions } from "./subscriptions.ts";
 
 export interface SubgraphEndpoint {
   name: string;
@@ -38,8 +38,9 @@ export type SubgraphResponseHook<Context> = (subgraphName: string, headers: Resp
 export interface FederationOptions<Context> {
   supergraphSdl: string;
   /**
-   * Who runs query plans: "plan" (default), Mary's PlanExecutor, falling back to @apollo/gateway
-   * for what it does not support; "apollo", @apollo/gateway's executor alone.
+   * Who runs query plans, and completes subscription events: "plan" (default), Mary's
+   * PlanExecutor, falling back to @apollo/gateway for what it does not support; "apollo",
+   * @apollo/gateway's executor alone.
    */
   executor?: "plan" | "apollo";
   /** Replaces routing URLs of the supergraph, by subgraph name (other ports in tests, service names in Docker). */
@@ -65,7 +66,7 @@ export interface FederationOptions<Context> {
   replayFromStart?: string[];
   /** Events all shared subscriptions together keep for late joiners. */
   maxRetainedEvents?: number;
-  /** How long a shared subscription reuses an entity fetched for one of its events (0: never). */
+  /** How long a shared subscription reuses an entity fetched for one of its events (0, the default: never, so never stale). */
   subscriptionEntityCacheTtlMs?: number;
 }
 
@@ -135,6 +136,7 @@ export function createFederation<Context extends Record<string, any>>(options: F
     subgraphHeaders: options.subgraphHeaders,
     connectionParams: options.subscriptionConnectionParams,
     logger: options.logger,
+    executor: options.executor,
     maxQueuedEvents: options.maxQueuedEvents,
     maxStallMs: options.maxStallMs,
     shareKey: options.subscriptionShareKey,
@@ -142,7 +144,25 @@ export function createFederation<Context extends Record<string, any>>(options: F
     maxRetainedEvents: options.maxRetainedEvents,
     entityCacheTtlMs: options.subscriptionEntityCacheTtlMs,
   });
+  // Once @apollo/gateway has loaded the supergraph, subscriptions plan on its planner and schemas
+  // rather than on a second copy of them.
+  apolloGateway.onSchemaLoadOrUpdate(() => subscriptions.useGatewayParts(loadedParts(apolloGateway)));
   return { gateway, subgraphs, subscriptions };
+}
+
+/**
+ * What @apollo/gateway 2.14 keeps of the supergraph once loaded: private fields (plan-gateway.ts
+ * reads the same ones). A version that renames them throws here, which @apollo/gateway logs, and
+ * subscriptions go on with a copy of their own.
+ */
+function loadedParts(gateway: ApolloGateway): GatewayParts {
+  const parts = gateway as unknown as Partial<GatewayParts>;
+  if (!parts.apiSchema || !parts.queryPlanner || !parts.supergraphSchema) {
+    throw new Error(
+      "@apollo/gateway no longer exposes its planner and schemas; the subscription engine needs updating",
+    );
+  }
+  return { apiSchema: parts.apiSchema, queryPlanner: parts.queryPlanner, supergraphSchema: parts.supergraphSchema };
 }
 
 /** What RemoteGraphQLDataSource hands `didReceiveResponse`. */

@@ -21,13 +21,18 @@ import {
 import { createClient, type Client, type Sink } from "graphql-ws";
 import WebSocket from "ws";
 import type { SubgraphEndpoint } from "./federation.ts";
+import { PlanExecutor, type SubgraphFetch } from "./plan-executor.ts";
 
 /** The stand-in service whose "fetch" hands over the event a subgraph pushed. */
 const EVENT_SOURCE = "__subscription_event__";
 const DEFAULT_MAX_QUEUED_EVENTS = 1_000;
 const DEFAULT_MAX_STALL_MS = 1_000;
 const DEFAULT_MAX_RETAINED_EVENTS = 200_000;
-const DEFAULT_ENTITY_CACHE_TTL_MS = 1_000;
+const DEFAULT_ENTITY_CACHE_TTL_MS = 0;
+/** Entity batches of one fetch (subgraph, operation, variables) in flight at once: the next one takes what arrived meanwhile. */
+const BATCHES_IN_FLIGHT = 1;
+/** Callers one entity batch takes at most (the rest wait for the next). */
+const MAX_BATCH_CALLS = 1_000;
 /** Results one viewer takes in a row before it lets the event loop serve other work. */
 const TAKEN_PER_TURN = 16;
 /** Viewers handed one event before the fan-out lets the event loop serve other work. */
@@ -48,6 +53,15 @@ export interface SubscriptionEngineOptions<Context> {
   /** Where @apollo/gateway's executor reports trouble (console when not given). */
   logger?: Logger;
   /**
+   * Who completes each event: "plan" (default), Mary's PlanExecutor (what the gateway's queries
+   * run on), with entity fetches batched across events and across groups of one share key (see
+   * `entityCacheTtlMs`), falling back to @apollo/gateway's executor for a plan it does not cover;
+   * "apollo", @apollo/gateway's executeQueryPlan, each group's entity fetches coalesced per turn
+   * of the event loop (how every event was completed before; the baseline of
+   * bench/subscription-federated-events.ts).
+   */
+  executor?: "plan" | "apollo";
+  /**
    * A viewer is ended when more than `maxQueuedEvents` (1,000) of its events wait while its
    * client has taken none for `maxStallMs` (1 s): a client that stopped reading.
    */
@@ -57,7 +71,11 @@ export interface SubscriptionEngineOptions<Context> {
    * Which viewers may share one subscription to the subgraph: those of the same operation and
    * variables whose contexts give the same key, which must therefore mean "every field of this
    * document resolves the same for both". Null (and the default, without this option) never
-   * shares, as the context may be anything.
+   * shares, as the context may be anything. With the plan executor and no entity cache, groups
+   * of one key (whatever their operation) also send their entity fetches together, on the
+   * first caller's context: the key must also mean that a subgraph request of the same text and
+   * variables answers the same for both, which "every field resolves the same" implies when the
+   * key is computed from who asks and from what the document selects (as Mary's is).
    */
   shareKey?: (context: Context, document: DocumentNode) => string | null;
   /**
@@ -69,11 +87,21 @@ export interface SubscriptionEngineOptions<Context> {
   /** Events all groups together keep for late joiners (200,000); past it a group takes no more joiners. */
   maxRetainedEvents?: number;
   /**
-   * How long a group reuses an entity another subgraph returned for one of its events (1 s), so
+   * How long a group reuses an entity another subgraph returned for one of its events, so
    * consecutive events do not fetch unchanged entities again; what a viewer sees is at most this
-   * stale. 0 fetches for every event.
+   * stale. 0 (the default) reuses nothing from before an event: every event's entities are
+   * fetched after it arrived, in batches (the events that arrived while the last batch was on
+   * its way, those of every group of the same share key together), so a field of another
+   * subgraph is never older than the event.
    */
   entityCacheTtlMs?: number;
+}
+
+/** What @apollo/gateway holds once it has loaded the supergraph, which the engine uses instead of its own. */
+export interface GatewayParts {
+  apiSchema: Schema;
+  queryPlanner: QueryPlanner;
+  supergraphSchema: GraphQLSchema;
 }
 
 export interface SubscribeRequest<Context> {
@@ -86,39 +114,71 @@ export interface SubscribeRequest<Context> {
 /**
  * Subscriptions over a supergraph, on @apollo/gateway's own query planner: the plan's
  * `Subscription` node has a `primary` fetch, which becomes a graphql-ws subscription to the
- * owning subgraph, and a `rest` plan, executed for every event by @apollo/gateway's executor
- * with the event as the primary fetch's answer, so fields of any other subgraph resolve as in
- * a query. Knows nothing of Mary.
+ * owning subgraph, and a `rest` plan, executed for every event with the event as the primary
+ * fetch's answer, so fields of any other subgraph resolve as in a query. Knows nothing of Mary.
  *
  * Client subscriptions ("viewers") of the same operation, variables and share key form one
  * group: one subscription to the subgraph and one resolution of each event, whose result every
  * viewer of the group receives, each at its own pace.
+ *
+ * Until `useGatewayParts` hands it those of the gateway's @apollo/gateway, the engine plans on a
+ * supergraph of its own; after, it keeps only its client-facing `schema`.
  */
 export class SubscriptionEngine<Context extends Record<string, any>> {
   /** The client-facing schema (what subscriptions are validated against). */
   readonly schema: GraphQLSchema;
-  private readonly apiSchema: Schema;
-  private readonly supergraphSchema: GraphQLSchema;
-  private readonly planner: QueryPlanner;
+  /** The engine's own supergraph, until the gateway's parts replace it. */
+  private supergraph: Supergraph | undefined;
+  private parts: GatewayParts | undefined;
   private readonly plans = new Map<string, QueryPlan>();
   private readonly clients = new Map<string, Client>();
   private readonly urls: Map<string, string>;
   /** Groups a new viewer with the same key joins (the newest one of a key, while it takes joiners). */
   private readonly joinable = new Map<string, SubscriptionGroup>();
   private readonly replayFields: ReadonlySet<string>;
+  private readonly executorKind: "plan" | "apollo";
+  private readonly entityCacheTtlMs: number;
+  private readonly sendToSubgraph: SubgraphFetch<Context>;
+  /** The entity batches the groups of one share key send together, with how many groups use them. */
+  private readonly sharedBatches = new Map<string, { batches: EntityBatches<Context>; groups: number }>();
+  private planExecutor: PlanExecutor<EventContext<Context>> | undefined;
   private upstreams = 0;
   private viewers = 0;
   private holding = 0;
   private retained = 0;
 
   constructor(private readonly options: SubscriptionEngineOptions<Context>) {
-    const supergraph = Supergraph.build(options.supergraphSdl);
-    this.apiSchema = supergraph.apiSchema();
-    this.schema = this.apiSchema.toGraphQLJSSchema();
-    this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
-    this.planner = new QueryPlanner(supergraph);
+    this.supergraph = Supergraph.build(options.supergraphSdl);
+    this.schema = this.supergraph.apiSchema().toGraphQLJSSchema();
     this.urls = new Map(options.subgraphs.map(({ name, url }) => [name, url]));
     this.replayFields = new Set(options.replayFromStart ?? []);
+    this.executorKind = options.executor ?? "plan";
+    this.entityCacheTtlMs = options.entityCacheTtlMs ?? DEFAULT_ENTITY_CACHE_TTL_MS;
+    this.sendToSubgraph = dataSourceFetch(options.serviceMap);
+  }
+
+  /**
+   * Plans on the gateway's own supergraph, API schema and query planner from now on, and lets
+   * go of the engine's (one copy of them in the process, not two).
+   */
+  useGatewayParts(parts: GatewayParts): void {
+    this.parts = parts;
+    this.supergraph = undefined;
+    this.plans.clear();
+    this.planExecutor = undefined;
+  }
+
+  /** The gateway's parts, or the engine's own (made when first needed) until it has them. */
+  private federation(): GatewayParts {
+    if (!this.parts) {
+      const supergraph = this.supergraph!;
+      this.parts = {
+        apiSchema: supergraph.apiSchema(),
+        queryPlanner: new QueryPlanner(supergraph),
+        supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
+      };
+    }
+    return this.parts;
   }
 
   /** The query plan of a subscription (cached by its text and operation name). */
@@ -126,8 +186,9 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
     const key = `${operationName ?? ""}\n${printed(document)}`;
     let plan = this.plans.get(key);
     if (!plan) {
-      const operation = operationFromDocument(this.apiSchema, document, { operationName: operationName ?? undefined });
-      plan = this.planner.buildQueryPlan(operation);
+      const { apiSchema, queryPlanner } = this.federation();
+      const operation = operationFromDocument(apiSchema, document, { operationName: operationName ?? undefined });
+      plan = queryPlanner.buildQueryPlan(operation);
       if (this.plans.size >= 500) this.plans.delete(this.plans.keys().next().value!);
       this.plans.set(key, plan);
     }
@@ -149,7 +210,7 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
         : [request.operationName ?? "", printed(request.document), canonicalJson(request.variables ?? {}), share].join(
             "\n",
           );
-    const group = (key !== null && this.joinable.get(key)) || this.startGroup(request, plan.node, key);
+    const group = (key !== null && this.joinable.get(key)) || this.startGroup(request, plan.node, key, share);
     const viewer = new Viewer(
       this.options.maxQueuedEvents ?? DEFAULT_MAX_QUEUED_EVENTS,
       this.options.maxStallMs ?? DEFAULT_MAX_STALL_MS,
@@ -186,24 +247,17 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
     request: SubscribeRequest<Context>,
     node: { primary: FetchNode; rest?: PlanNode },
     key: string | null,
+    share: string | null,
   ): SubscriptionGroup {
-    const { primary, rest } = node;
+    const { primary } = node;
     const client = this.client(primary.serviceName);
     const variables = request.variables ?? {};
-    const serviceMap = batchedEntityFetches(
-      this.options.serviceMap,
-      this.options.entityCacheTtlMs ?? DEFAULT_ENTITY_CACHE_TTL_MS,
-    );
-    const operationContext = buildOperationContext({
-      schema: this.schema,
-      operationDocument: request.document,
-      operationName: request.operationName ?? undefined,
-    });
     const replays = key !== null && this.replayFields.has(rootFieldOf(request.document, request.operationName));
     const maxRetained = this.options.maxRetainedEvents ?? DEFAULT_MAX_RETAINED_EVENTS;
+    const resolver = this.eventResolver(request, node, share);
     // Every viewer of a group resolves the same, so the first one's context serves them all.
     const group: SubscriptionGroup = new SubscriptionGroup(primary.serviceName, replays, {
-      resolve: (event) => this.resolveEvent(request, primary, rest, serviceMap, operationContext, event),
+      resolve: resolver.resolve,
       retain: () => {
         if (this.retained >= maxRetained) return false;
         this.retained++;
@@ -213,7 +267,10 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
       unlist: () => {
         if (key !== null && this.joinable.get(key) === group) this.joinable.delete(key);
       },
-      upstreamClosed: () => this.upstreams--,
+      upstreamClosed: () => {
+        this.upstreams--;
+        resolver.done();
+      },
     });
     this.upstreams++;
     if (key !== null) this.joinable.set(key, group);
@@ -229,24 +286,100 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
     return group;
   }
 
-  /** One event: the primary fetch's data, completed by the plan's `rest`, shaped like the operation. */
-  private async resolveEvent(
+  /**
+   * How one group completes its events, and what it lets go of when its subscription ends: the
+   * plan executor with entity batches (its own, or those of its share key), or @apollo/gateway's
+   * executor with the group's own coalesced data sources.
+   */
+  private eventResolver(
     request: SubscribeRequest<Context>,
-    primary: FetchNode,
-    rest: PlanNode | undefined,
-    serviceMap: ServiceMap,
-    operationContext: ReturnType<typeof buildOperationContext>,
-    event: ExecutionResult,
-  ): Promise<ExecutionResult> {
-    if (!event.data) return { errors: event.errors ?? [] };
+    node: { primary: FetchNode; rest?: PlanNode },
+    share: string | null,
+  ): { resolve: (event: ExecutionResult) => Promise<ExecutionResult>; done: () => void } {
+    const { primary, rest } = node;
     const eventFetch: FetchNode = { ...primary, serviceName: EVENT_SOURCE, operationKind: "query" as never };
     const plan: QueryPlan = {
       kind: "QueryPlan",
       node: rest ? { kind: "Sequence", nodes: [eventFetch, rest] } : eventFetch,
     };
-    const eventSource: GraphQLDataSource = {
-      process: async () => ({ data: event.data as Record<string, unknown> }),
+    let apollo: ((event: ExecutionResult) => Promise<ExecutionResult>) | undefined;
+    const apolloResolve = (event: ExecutionResult) => {
+      apollo ??= this.apolloResolver(request, plan);
+      return apollo(event);
     };
+    const operation = getOperationAST(request.document, request.operationName);
+    const executor = this.executorKind === "plan" && operation ? this.eventExecutor() : undefined;
+    if (!executor || !operation || !executor.supports(plan, operation))
+      return { resolve: apolloResolve, done: () => {} };
+
+    const batches = this.entityBatches(share);
+    const variables = request.variables ?? {};
+    return {
+      resolve: async (event) => {
+        if (!event.data) return { errors: event.errors ?? [] };
+        const eventContext: EventContext<Context> = { context: request.context, event, batches: batches.batches };
+        const result = await executor.execute(plan, request.document, operation, variables, eventContext);
+        const errors = [...(event.errors ?? []), ...(result.errors ?? [])];
+        return errors.length ? { data: result.data, errors: errors as GraphQLError[] } : { data: result.data };
+      },
+      done: batches.release,
+    };
+  }
+
+  /** The plan executor events are completed with: the event is the answer of its stand-in service, entities go through the batches. */
+  private eventExecutor(): PlanExecutor<EventContext<Context>> {
+    this.planExecutor ??= new PlanExecutor<EventContext<Context>>({
+      schema: this.schema,
+      supergraphSchema: this.federation().supergraphSchema,
+      fetch: async (serviceName, request, { context, event, batches }) =>
+        serviceName === EVENT_SOURCE
+          ? { data: event.data as Record<string, unknown> }
+          : batches.fetch(serviceName, request, context),
+    });
+    return this.planExecutor;
+  }
+
+  /**
+   * A group's entity batches: with no entity cache and a share key, those of every group of the
+   * key (so their events' entities go in one request); else its own (the cache is the group's).
+   */
+  private entityBatches(share: string | null): { batches: EntityBatches<Context>; release: () => void } {
+    if (share === null || this.entityCacheTtlMs > 0) {
+      return { batches: new EntityBatches(this.sendToSubgraph, this.entityCacheTtlMs), release: () => {} };
+    }
+    let entry = this.sharedBatches.get(share);
+    if (!entry) {
+      entry = { batches: new EntityBatches(this.sendToSubgraph, 0), groups: 0 };
+      this.sharedBatches.set(share, entry);
+    }
+    entry.groups++;
+    const shared = entry;
+    let released = false;
+    return {
+      batches: shared.batches,
+      release: () => {
+        if (released) return;
+        released = true;
+        if (--shared.groups === 0 && this.sharedBatches.get(share) === shared) this.sharedBatches.delete(share);
+      },
+    };
+  }
+
+  /**
+   * Completes events with @apollo/gateway's executeQueryPlan, the group's entity fetches
+   * coalesced per turn and cached for `entityCacheTtlMs` (EntityBatcher).
+   */
+  private apolloResolver(
+    request: SubscribeRequest<Context>,
+    plan: QueryPlan,
+  ): (event: ExecutionResult) => Promise<ExecutionResult> {
+    const serviceMap = batchedEntityFetches(this.options.serviceMap, this.entityCacheTtlMs);
+    const operationContext = buildOperationContext({
+      schema: this.schema,
+      operationDocument: request.document,
+      operationName: request.operationName ?? undefined,
+    });
+    const { apiSchema, supergraphSchema } = this.federation();
     const requestContext = {
       request: {
         query: printed(request.document),
@@ -260,16 +393,22 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
       cache: undefined,
       overallCachePolicy: undefined,
     };
-    const result = await executeQueryPlan(
-      plan,
-      { ...serviceMap, [EVENT_SOURCE]: eventSource },
-      requestContext as never,
-      operationContext,
-      this.supergraphSchema,
-      this.apiSchema,
-    );
-    const errors = [...(event.errors ?? []), ...(result.errors ?? [])];
-    return errors.length ? { data: result.data, errors: errors as GraphQLError[] } : { data: result.data };
+    return async (event) => {
+      if (!event.data) return { errors: event.errors ?? [] };
+      const eventSource: GraphQLDataSource = {
+        process: async () => ({ data: event.data as Record<string, unknown> }),
+      };
+      const result = await executeQueryPlan(
+        plan,
+        { ...serviceMap, [EVENT_SOURCE]: eventSource },
+        { ...requestContext, metrics: {} } as never,
+        operationContext,
+        supergraphSchema,
+        apiSchema,
+      );
+      const errors = [...(event.errors ?? []), ...(result.errors ?? [])];
+      return errors.length ? { data: result.data, errors: errors as GraphQLError[] } : { data: result.data };
+    };
   }
 
   private client(name: string): Client {
@@ -292,6 +431,32 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
     return client;
   }
 }
+
+/** What the plan executor carries through one event's completion. */
+interface EventContext<Context> {
+  /** The group's (its first viewer's) context, for the subgraph requests. */
+  context: Context;
+  event: ExecutionResult;
+  batches: EntityBatches<Context>;
+}
+
+/** A subgraph request through @apollo/gateway's data sources (the gateway's headers, limits, timeouts and error codes). */
+function dataSourceFetch<Context>(serviceMap: ServiceMap): SubgraphFetch<Context> {
+  return async (serviceName, request, context) => {
+    const source = serviceMap[serviceName];
+    if (!source) throw new Error(`The supergraph has no subgraph named ${serviceName}`);
+    const response = await source.process({
+      kind: "incoming operation",
+      request: { query: request.query, operationName: request.operationName, variables: request.variables },
+      incomingRequestContext: INCOMING_REQUEST,
+      context,
+    } as unknown as GraphQLDataSourceProcessOptions);
+    return response.errors ? { data: response.data, errors: response.errors } : { data: response.data };
+  };
+}
+
+/** What a data source reads of the operation that made a request (nothing to honour from the subgraph's cache headers). */
+const INCOMING_REQUEST = Object.freeze({ overallCachePolicy: undefined });
 
 const printedDocuments = new WeakMap<DocumentNode, string>();
 
@@ -759,4 +924,216 @@ class EntityBatcher implements GraphQLDataSource {
 /** An `_entities` answer of fresh objects (the executor merges into what it is given). */
 function entities(jsons: (string | undefined)[]): DataSourceResponse {
   return { data: { _entities: jsons.map((json) => (json === undefined ? null : JSON.parse(json))) } };
+}
+
+type SubgraphRequest = Parameters<SubgraphFetch<unknown>>[1];
+type SubgraphAnswer = Awaited<ReturnType<SubgraphFetch<unknown>>>;
+type SubgraphAnswerError = NonNullable<SubgraphAnswer["errors"]>[number];
+
+/** One caller of an entity fetch, waiting for the batch it joined. */
+interface PendingEntities<Context> {
+  request: SubgraphRequest;
+  context: Context;
+  representations: unknown[];
+  /** The key of each representation (the fetch's key and the representation's JSON). */
+  keys: string[];
+  resolve: (answer: SubgraphAnswer) => void;
+  reject: (error: unknown) => void;
+}
+
+/** The callers of one fetch (subgraph, operation, other variables) waiting for their batch, and the batches on their way. */
+interface EntityLine<Context> {
+  serviceName: string;
+  waiting: PendingEntities<Context>[];
+  inFlight: number;
+  scheduled: boolean;
+}
+
+/**
+ * Entity fetches (requests whose variables carry `representations`) for the plan executor,
+ * batched: the callers of the same fetch become one request for their distinct
+ * representations, whose answer is split back by position, errors included (an error at
+ * `_entities[i]` goes to each caller that sent that representation, at its own index). A batch
+ * is sent on the turn after its first caller, and while BATCHES_IN_FLIGHT of a fetch are on their
+ * way, later callers wait and go together in the next one; so the busier the gateway, the fewer
+ * requests per event, and every caller's entities are fetched after it asked: never older than
+ * the event that needed them.
+ *
+ * With `ttlMs` > 0, an entity is also reused for that long from when it was asked for (a caller
+ * waits for one being fetched rather than fetch it again): at most that stale. An answer with
+ * errors is not cached; one whose errors cannot be told apart by entity is not split, and each
+ * caller's own request is sent alone. Other requests pass through.
+ *
+ * Shared only by callers that may see each other's answers (one group, or the groups of one
+ * share key): the batch goes on its first caller's context.
+ */
+class EntityBatches<Context> {
+  private readonly lines = new Map<string, EntityLine<Context>>();
+  /** Entity JSON by key (with `ttlMs` > 0); one TTL for all, so insertion order is (about) expiry order. */
+  private readonly cache = new Map<string, { json: string; expires: number }>();
+  /** Keys being fetched (with `ttlMs` > 0), with what settles when their answer is in. */
+  private readonly inflight = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly send: SubgraphFetch<Context>,
+    private readonly ttlMs: number,
+  ) {}
+
+  async fetch(serviceName: string, request: SubgraphRequest, context: Context): Promise<SubgraphAnswer> {
+    const { representations, ...others } = request.variables;
+    if (!Array.isArray(representations)) return this.send(serviceName, request, context);
+    const lineKey = `${serviceName}\n${request.query}\n${JSON.stringify(others)}`;
+    const keys = representations.map((representation) => `${lineKey}\n${JSON.stringify(representation)}`);
+    while (this.ttlMs > 0) {
+      const cached = keys.map((key) => this.cached(key));
+      if (cached.every((json) => json !== undefined)) return entitiesAnswer(cached.map((json) => JSON.parse(json!)));
+      const fetching = keys.filter((_key, i) => cached[i] === undefined).map((key) => this.inflight.get(key));
+      if (fetching.some((settled) => settled === undefined)) break;
+      await Promise.all(fetching);
+    }
+    return new Promise((resolve, reject) => {
+      let line = this.lines.get(lineKey);
+      if (!line) {
+        line = { serviceName, waiting: [], inFlight: 0, scheduled: false };
+        this.lines.set(lineKey, line);
+      }
+      line.waiting.push({ request, context, representations, keys, resolve, reject });
+      this.schedule(lineKey, line);
+    });
+  }
+
+  /** Sends the line's next batch on the next turn, unless one is already due or too many are on their way. */
+  private schedule(lineKey: string, line: EntityLine<Context>): void {
+    if (line.scheduled || line.inFlight >= BATCHES_IN_FLIGHT || line.waiting.length === 0) return;
+    line.scheduled = true;
+    setImmediate(() => {
+      line.scheduled = false;
+      void this.flush(lineKey, line);
+    });
+  }
+
+  private async flush(lineKey: string, line: EntityLine<Context>): Promise<void> {
+    if (line.inFlight >= BATCHES_IN_FLIGHT || line.waiting.length === 0) return;
+    const calls = line.waiting.splice(0, MAX_BATCH_CALLS);
+    line.inFlight++;
+    try {
+      await this.sendBatch(line.serviceName, calls);
+    } finally {
+      line.inFlight--;
+      if (line.waiting.length > 0) this.schedule(lineKey, line);
+      else if (line.inFlight === 0 && !line.scheduled && this.lines.get(lineKey) === line) this.lines.delete(lineKey);
+    }
+  }
+
+  private async sendBatch(serviceName: string, calls: PendingEntities<Context>[]): Promise<void> {
+    const sentAt = Date.now();
+    /** Entities known before sending (cached), as JSON. */
+    const known = new Map<string, string>();
+    const missing = new Map<string, unknown>();
+    for (const call of calls) {
+      call.keys.forEach((key, i) => {
+        if (known.has(key) || missing.has(key)) return;
+        const json = this.ttlMs > 0 ? this.cached(key) : undefined;
+        if (json !== undefined) known.set(key, json);
+        else missing.set(key, call.representations[i]);
+      });
+    }
+    const first = calls[0]!;
+    // A single caller needing all it asked for is sent as it is.
+    const alone = calls.length === 1 && missing.size === first.keys.length;
+    let fetched = new Map<string, { entity: unknown; errors: SubgraphAnswerError[] }>();
+    if (missing.size > 0) {
+      const request = alone
+        ? first.request
+        : { ...first.request, variables: { ...first.request.variables, representations: [...missing.values()] } };
+      const settled = this.ttlMs > 0 ? Promise.withResolvers<void>() : undefined;
+      if (settled) for (const key of missing.keys()) this.inflight.set(key, settled.promise);
+      try {
+        const answer = await this.send(serviceName, request, first.context);
+        const entities = answer.data?._entities;
+        const split =
+          Array.isArray(entities) && entities.length === missing.size ? byEntity(answer, [...missing.keys()]) : null;
+        if (split && !answer.errors && this.ttlMs > 0) {
+          for (const [key, { entity }] of split) this.remember(key, JSON.stringify(entity ?? null), sentAt);
+        }
+        if (alone) return first.resolve(answer);
+        if (!split) {
+          for (const call of calls) this.send(serviceName, call.request, call.context).then(call.resolve, call.reject);
+          return;
+        }
+        fetched = split;
+      } catch (error) {
+        for (const call of calls) call.reject(error);
+        return;
+      } finally {
+        if (settled) {
+          for (const key of missing.keys()) if (this.inflight.get(key) === settled.promise) this.inflight.delete(key);
+          settled.resolve();
+        }
+      }
+    }
+    // The executor merges into what it is given: an entity handed to more than one caller is copied.
+    const handedOut = new Set<string>();
+    const entityFor = (key: string): unknown => {
+      const json = known.get(key);
+      if (json !== undefined) return JSON.parse(json);
+      const entity = fetched.get(key)?.entity ?? null;
+      if (!handedOut.has(key)) {
+        handedOut.add(key);
+        return entity;
+      }
+      return entity === null ? null : structuredClone(entity);
+    };
+    for (const call of calls) {
+      const errors: SubgraphAnswerError[] = [];
+      call.keys.forEach((key, index) => {
+        for (const error of fetched.get(key)?.errors ?? []) {
+          errors.push({ ...error, path: ["_entities", index, ...(error.path ?? []).slice(2)] });
+        }
+      });
+      call.resolve(entitiesAnswer(call.keys.map(entityFor), errors));
+    }
+  }
+
+  private cached(key: string): string | undefined {
+    const entry = this.cache.get(key);
+    if (!entry) return undefined;
+    if (entry.expires > Date.now()) return entry.json;
+    this.cache.delete(key);
+    return undefined;
+  }
+
+  private remember(key: string, json: string, sentAt: number): void {
+    this.cache.delete(key);
+    this.cache.set(key, { json, expires: sentAt + this.ttlMs });
+    const now = Date.now();
+    for (const [oldKey, entry] of this.cache) {
+      if (entry.expires > now) break;
+      this.cache.delete(oldKey);
+    }
+  }
+}
+
+/**
+ * A batched `_entities` answer by representation key: each entity and the errors at its index.
+ * Null when an error does not say which entity it is about (no `_entities[i]` path): such an
+ * answer cannot be split.
+ */
+function byEntity(
+  answer: SubgraphAnswer,
+  keys: string[],
+): Map<string, { entity: unknown; errors: SubgraphAnswerError[] }> | null {
+  const entities = answer.data!._entities as unknown[];
+  const split = new Map(keys.map((key, i) => [key, { entity: entities[i], errors: [] as SubgraphAnswerError[] }]));
+  for (const error of answer.errors ?? []) {
+    const index = error.path?.[0] === "_entities" ? error.path[1] : undefined;
+    if (typeof index !== "number" || index < 0 || index >= keys.length) return null;
+    split.get(keys[index]!)!.errors.push(error);
+  }
+  return split;
+}
+
+/** An `_entities` answer of these entities, with these errors. */
+function entitiesAnswer(entities: unknown[], errors: SubgraphAnswerError[] = []): SubgraphAnswer {
+  return errors.length > 0 ? { data: { _entities: entities }, errors } : { data: { _entities: entities } };
 }
