@@ -48,14 +48,15 @@ export async function startCrm(config: CrmConfig, options: { onQuery?: (sql: str
       const em = orm.em.fork();
       const members = new MemberService(gateway, base.log);
       const deals = new DealService(em, members);
+      const contacts = new ContactService(em, members);
       return {
         ...base,
         em,
-        contacts: new ContactService(em, members),
+        contacts,
         companies: new CompanyService(em),
         deals,
         activities: new ActivityService(em),
-        loaders: createLoaders(em, base, deals),
+        loaders: createLoaders(em, base, deals, contacts),
       };
     },
     checkReady: async () => {

@@ -28,21 +28,40 @@ export interface CrmLoaders {
   company: DataLoader<string, Company | null>;
   deal: DataLoader<string, Deal | null>;
   activity: DataLoader<string, Activity | null>;
+  /** The workspace's oldest contact with each (lower-cased) address, or null. */
+  contactByEmail: DataLoader<string, Contact | null>;
   /** Each deal's stage history, oldest first. */
   stageHistory: DataLoader<string, DealStageChange[]>;
   /** A page of the deals each user owns, for one set of page arguments. */
   assignedDeals: (page: PageRequest, stage: DealStage | null) => DataLoader<string, Connection<Deal>>;
+  /** A page of each contact's deals (contacts the caller already reached), for one set of page arguments. */
+  contactDeals: (page: PageRequest) => DataLoader<string, Connection<Deal>>;
 }
 
-export function createLoaders(em: EntityManager, base: BaseSubgraphContext, deals: DealService): CrmLoaders {
+export function createLoaders(
+  em: EntityManager,
+  base: BaseSubgraphContext,
+  deals: DealService,
+  contacts: ContactService,
+): CrmLoaders {
   const { principal } = base;
   const workspaceId = principal.kind === "user" || principal.kind === "apiKey" ? principal.workspaceId : null;
   const byPage = new Map<string, DataLoader<string, Connection<Deal>>>();
+  const contactDealsByPage = new Map<string, DataLoader<string, Connection<Deal>>>();
   return {
     contact: createEntityLoader((ids) => findManyInWorkspace(em, Contact, workspaceId, ids)),
     company: createEntityLoader((ids) => findManyInWorkspace(em, Company, workspaceId, ids)),
     deal: createEntityLoader((ids) => findManyInWorkspace(em, Deal, workspaceId, ids)),
     activity: createEntityLoader((ids) => findManyInWorkspace(em, Activity, workspaceId, ids)),
+    // Every correspondent of one request in one statement (array overlap, served by a GIN index).
+    contactByEmail: new DataLoader(async (emails) => {
+      const wanted = emails.map((email) => email.trim().toLowerCase());
+      const found = await contacts.withEmails(workspaceId, [...new Set(wanted)]);
+      const byEmail = new Map<string, Contact>();
+      for (const contact of found)
+        for (const email of contact.emails) if (!byEmail.has(email)) byEmail.set(email, contact);
+      return wanted.map((email) => byEmail.get(email) ?? null);
+    }),
     stageHistory: new DataLoader(async (ids) => {
       const histories = await deals.histories(ids);
       return ids.map((id) => histories.get(id) ?? []);
@@ -58,6 +77,18 @@ export function createLoaders(em: EntityManager, base: BaseSubgraphContext, deal
           return ownerIds.map((id) => pages?.get(id) ?? emptyConnection());
         });
         byPage.set(key, loader);
+      }
+      return loader;
+    },
+    contactDeals: (page) => {
+      const key = JSON.stringify([page.first, page.after]);
+      let loader = contactDealsByPage.get(key);
+      if (!loader) {
+        loader = new DataLoader(async (contactIds) => {
+          const pages = workspaceId ? await deals.pagesByContact(workspaceId, contactIds, page) : null;
+          return contactIds.map((id) => pages?.get(id) ?? emptyConnection());
+        });
+        contactDealsByPage.set(key, loader);
       }
       return loader;
     },

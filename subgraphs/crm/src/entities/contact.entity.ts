@@ -60,6 +60,8 @@ export const ContactSchema = new EntitySchema<Contact>({
       expression: `create index "contacts_search_text_trgm_index" on "contacts" using gin ("search_text" gin_trgm_ops)`,
     },
     { name: "contacts_tags_index", properties: ["tags"], type: "gin" },
+    // Serves lookups by address (`contactsByEmail`, `Correspondent.contact`): `emails && array[...]`.
+    { name: "contacts_emails_index", properties: ["emails"], type: "gin" },
   ],
   // Declared so the schema diff knows them; the initial migration creates them (see there for why).
   triggers: [

@@ -30,6 +30,8 @@ export const referenceResolvers: ReferenceResolvers = {
       return ctx.loaders.activity.load(reference.id);
     },
   },
+  // Any address: Correspondent.contact shows only the caller's workspace's contact, so nothing leaks through it.
+  Correspondent: { __resolveReference: (reference: { email: string }) => ({ email: reference.email }) },
   // Any user: assignedDeals shows only the caller's workspace's deals, so nothing leaks through it.
   User: { __resolveReference: (reference: { id: string }) => ({ id: reference.id }) },
   Workspace: {

@@ -3,6 +3,7 @@ import {
   badUserInput,
   checkId,
   findPage,
+  isEmailAddress,
   requireWithinPlan,
   type AuthenticatedPrincipal,
   type Connection,
@@ -45,6 +46,9 @@ export interface ContactFilter {
 /** Most contacts one createContacts call may add. */
 export const MAX_BULK_CONTACTS = 100;
 
+/** Most addresses one contactsByEmail call may look up. */
+export const MAX_EMAIL_LOOKUPS = 100;
+
 /** Contacts of the caller's workspace. Every method filters by the caller's workspace; owners are its members. */
 export class ContactService {
   constructor(
@@ -70,6 +74,30 @@ export class ContactService {
     if (filter.companyId != null) where.companyId = checkId(filter.companyId, "companyId");
     if (filter.tag != null) where.tags = { $contains: [filter.tag.trim().toLowerCase()] };
     return findPage(this.em, Contact, where, page, { field: "createdAt", direction: "desc" });
+  }
+
+  /**
+   * The workspace's contacts having any of these addresses (compared lower-cased), oldest first,
+   * in one query; each contact once. Anything that is not an address is refused, up to 100 of them.
+   */
+  byEmails(caller: AuthenticatedPrincipal, emails: readonly string[]): Promise<Contact[]> {
+    if (emails.length > MAX_EMAIL_LOOKUPS) {
+      throw badUserInput(`Look up at most ${MAX_EMAIL_LOOKUPS} addresses per call`, "emails");
+    }
+    const wanted = [...new Set(emails.map((email) => email.trim().toLowerCase()))];
+    const invalid = wanted.find((email) => !isEmailAddress(email));
+    if (invalid !== undefined) throw badUserInput(`"${invalid}" is not a valid email`, "emails");
+    return this.withEmails(caller.workspaceId, wanted);
+  }
+
+  /** The contacts of a workspace having any of these (normalised) addresses, oldest first, in one query. */
+  async withEmails(workspaceId: string | null, emails: readonly string[]): Promise<Contact[]> {
+    if (!workspaceId || !emails.length) return [];
+    return this.em.find(
+      Contact,
+      { workspaceId, emails: { $overlap: [...emails] } },
+      { orderBy: { createdAt: "asc", id: "asc" } },
+    );
   }
 
   /** How many contacts the workspace has (what its plan limits). */

@@ -116,11 +116,6 @@ export class DealService {
     return deal.id;
   }
 
-  /** A contact's deals, newest first. */
-  ofContact(caller: AuthenticatedPrincipal, contact: Contact, page: PageRequest): Promise<Connection<Deal>> {
-    return findPage(this.em, Deal, { workspaceId: caller.workspaceId, contactId: contact.id }, page, NEWEST_FIRST);
-  }
-
   /** The histories of many deals (ones the caller already reached in its workspace), oldest entry first, in one query. */
   async histories(dealIds: readonly string[]): Promise<Map<string, DealStageChange[]>> {
     const entries = await this.em.find(
@@ -135,13 +130,32 @@ export class DealService {
    * One page of deals for each owner, newest first, in ONE statement however many owners: a lateral
    * join runs the keyset query per owner, each using the (workspace_id, owner_id, created_at, id) index.
    */
-  async pagesByOwner(
+  pagesByOwner(
     workspaceId: string,
     ownerIds: readonly string[],
     page: PageRequest,
     stage?: DealStage | null,
   ): Promise<Map<string, Connection<Deal>>> {
-    const params: unknown[] = [[...ownerIds], workspaceId];
+    return this.pagesBy("owner_id", workspaceId, ownerIds, page, stage);
+  }
+
+  /** One page of deals for each contact, newest first, in one statement (as pagesByOwner, on the contact_id index). */
+  pagesByContact(
+    workspaceId: string,
+    contactIds: readonly string[],
+    page: PageRequest,
+  ): Promise<Map<string, Connection<Deal>>> {
+    return this.pagesBy("contact_id", workspaceId, contactIds, page);
+  }
+
+  private async pagesBy(
+    column: "owner_id" | "contact_id",
+    workspaceId: string,
+    ids: readonly string[],
+    page: PageRequest,
+    stage?: DealStage | null,
+  ): Promise<Map<string, Connection<Deal>>> {
+    const params: unknown[] = [[...ids], workspaceId];
     let conditions = "";
     if (stage) {
       conditions += " and d.stage = ?";
@@ -153,18 +167,18 @@ export class DealService {
     }
     params.push(page.first + 1);
     const rows = await this.em.execute<Record<string, unknown>[]>(
-      `select d.* from unnest(array[?]::uuid[]) as o(owner_id)
+      `select d.* from unnest(array[?]::uuid[]) as k(id)
        cross join lateral (
-         select * from deals d where d.workspace_id = ? and d.owner_id = o.owner_id${conditions}
+         select * from deals d where d.workspace_id = ? and d.${column} = k.id${conditions}
          order by d.created_at desc, d.id desc limit ?
        ) d`,
       params,
     );
-    const byOwner = Map.groupBy(
+    const byKey = Map.groupBy(
       rows.map((row) => this.em.map(Deal, row)),
-      (deal) => deal.ownerId!,
+      (deal) => (column === "owner_id" ? deal.ownerId! : deal.contactId!),
     );
-    return new Map(ownerIds.map((id) => [id, toConnection(byOwner.get(id.toLowerCase()) ?? [], page, dealKey)]));
+    return new Map(ids.map((id) => [id, toConnection(byKey.get(id.toLowerCase()) ?? [], page, dealKey)]));
   }
 
   /** Every stage in pipeline order with its deal count and one total per currency (never summed across currencies). */
