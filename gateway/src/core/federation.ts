@@ -133,6 +133,19 @@ export function createFederation<Context extends Record<string, any>>(options: F
     supergraphSdl: options.supergraphSdl,
     subgraphs,
     serviceMap: dataSources,
+    subgraphFetch: async (serviceName, request, context) => {
+      const client = clients.get(serviceName);
+      if (!client) throw new Error(`The supergraph has no subgraph named ${serviceName}`);
+      try {
+        return await client.fetch(request, context);
+      } catch (error) {
+        // What the data sources say of an answer that is not JSON, rather than the parser's words.
+        if (!(error instanceof SyntaxError)) throw error;
+        throw new Error(`Expected JSON response body from the ${serviceName} service: ${error.message}`, {
+          cause: error,
+        });
+      }
+    },
     subgraphHeaders: options.subgraphHeaders,
     connectionParams: options.subscriptionConnectionParams,
     logger: options.logger,

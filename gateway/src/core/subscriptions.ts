@@ -44,6 +44,11 @@ export interface SubscriptionEngineOptions<Context> {
   subgraphs: SubgraphEndpoint[];
   /** The data sources that fetch the rest of each event's fields, by subgraph name. */
   serviceMap: ServiceMap;
+  /**
+   * How the plan executor's requests reach the subgraphs (the gateway's keep-alive pools); through
+   * `serviceMap` when not given. @apollo/gateway's executor always uses `serviceMap`.
+   */
+  subgraphFetch?: SubgraphFetch<Context>;
   /** Headers for the operation, sent with the subscription in `extensions.headers`. */
   subgraphHeaders?: (context: Context, subgraphName: string) => Record<string, string>;
   /** The `connection_init` payload of the gateway's connection to each subgraph. */
@@ -154,7 +159,7 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
     this.replayFields = new Set(options.replayFromStart ?? []);
     this.executorKind = options.executor ?? "plan";
     this.entityCacheTtlMs = options.entityCacheTtlMs ?? DEFAULT_ENTITY_CACHE_TTL_MS;
-    this.sendToSubgraph = dataSourceFetch(options.serviceMap);
+    this.sendToSubgraph = options.subgraphFetch ?? dataSourceFetch(options.serviceMap);
   }
 
   /**
