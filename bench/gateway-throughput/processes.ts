@@ -37,19 +37,22 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   });
 }
 
-/** Starts `command` (node and its arguments) on `core`, or anywhere when `core` is undefined. */
+/**
+ * Starts `command` (node and its arguments) on `core`, or anywhere when `core` is undefined;
+ * with `stdin`, its standard input is a pipe (`child.process.stdin`), else nothing.
+ */
 export function startChild(
   name: string,
   core: string | undefined,
   command: string[],
-  options: { cwd: string; env: Record<string, string | undefined> },
+  options: { cwd: string; env: Record<string, string | undefined>; stdin?: boolean },
 ): Child {
   const [file, ...args] = core === undefined ? command : ["taskset", "-c", core, ...command];
   const child = spawn(file!, args, {
     cwd: options.cwd,
     env: options.env,
     detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [options.stdin ? "pipe" : "ignore", "pipe", "pipe"],
   });
   let output = "";
   let resolveLine: (line: string) => void;
