@@ -16,16 +16,23 @@ import { migrations } from "./migrations/index.ts";
 import { buildInboxSchema } from "./schema.ts";
 import { MailAccountService } from "./services/mail-account.service.ts";
 import { SyncQueue } from "./services/sync-queue.ts";
+import { InboxEvents } from "./services/inbox-events.ts";
+import { SyncService, type MessageTriage } from "./services/sync.service.ts";
 
 export interface InboxApp extends RunningServer {
   orm: MikroORM;
   queue: SyncQueue;
+  sync: SyncService;
+  events: InboxEvents;
 }
+
+/** Until triage is wired: leaves messages untriaged (each sync offers them again). */
+const untriaged: MessageTriage = { triage: async () => [] };
 
 /** Connects to PostgreSQL and Redis, applies migrations, starts the sync worker and serves the inbox subgraph. */
 export async function startInbox(
   config: InboxConfig,
-  options: { onQuery?: (sql: string) => void } = {},
+  options: { onQuery?: (sql: string) => void; triage?: MessageTriage } = {},
 ): Promise<InboxApp> {
   const log = createLogger("inbox", config.LOG_LEVEL);
   const { orm } = await openDatabase({
@@ -57,6 +64,22 @@ export async function startInbox(
     allowPlaintext: allowsPlaintext(config),
     connectTimeoutMs: config.MAIL_CONNECT_TIMEOUT_MS,
   };
+  const events = new InboxEvents(redis);
+  // Only loginOf is used, which needs no request's EntityManager.
+  const logins = new MailAccountService(orm.em.fork(), accountSettings, queue);
+  const sync = new SyncService({
+    orm,
+    databaseUrl: config.INBOX_DATABASE_URL,
+    login: (account) => logins.loginOf(account),
+    triage: options.triage ?? untriaged,
+    events,
+    log,
+  });
+  // New mail is found by polling: each account's job scheduler runs a sync every SYNC_POLL_SECONDS.
+  queue.start(async (accountId) => {
+    const report = await sync.syncAccount(accountId);
+    log.debug({ accountId, ...report }, "sync finished");
+  });
 
   const server = await startSubgraphServer<InboxContext>({
     name: "inbox",
@@ -85,9 +108,12 @@ export async function startInbox(
     ...server,
     orm,
     queue,
+    sync,
+    events,
     close: async () => {
       await server.close();
       await queue.close();
+      events.close();
       await orm.close();
       redis.disconnect();
     },

@@ -34,6 +34,8 @@ export class MailFolder {
   uidValidity: string | null = null;
   /** The highest UID synced under that UIDVALIDITY. */
   lastUid: number = 0;
+  /** The folder's HIGHESTMODSEQ at the last sync, on servers with CONDSTORE: only flags changed since are fetched. */
+  highestModseq: string | null = null;
 
   createdAt: Date = new Date();
 }
@@ -51,6 +53,7 @@ export const MailFolderSchema = new EntitySchema<MailFolder>({
     uidValidity: { type: "string", length: 10, nullable: true },
     // UIDs are unsigned 32-bit numbers: past int4, within a JavaScript number.
     lastUid: { type: new BigIntType("number"), default: 0 },
+    highestModseq: { type: "string", length: 20, nullable: true },
     createdAt: { type: "datetime", onCreate: () => new Date() },
   },
 });

@@ -20,7 +20,7 @@ export class Migration20261202100000Initial extends Migration {
       `alter table "mail_accounts" add constraint "mail_accounts_workspace_id_user_id_address_unique" unique ("workspace_id", "user_id", "address");`,
     );
     this.addSql(
-      `create table "mail_folders" ("id" uuid not null, "workspace_id" uuid not null, "account_id" uuid not null, "path" varchar(500) not null, "role" varchar(8) not null default 'OTHER', "uid_validity" varchar(10) null, "last_uid" bigint not null default '0', "created_at" timestamptz not null, primary key ("id"));`,
+      `create table "mail_folders" ("id" uuid not null, "workspace_id" uuid not null, "account_id" uuid not null, "path" varchar(500) not null, "role" varchar(8) not null default 'OTHER', "uid_validity" varchar(10) null, "last_uid" bigint not null default '0', "highest_modseq" varchar(20) null, "created_at" timestamptz not null, primary key ("id"));`,
     );
     this.addSql(
       `alter table "mail_folders" add constraint "mail_folders_account_id_path_unique" unique ("account_id", "path");`,

@@ -69,8 +69,9 @@ export async function parseFetched(fetched: FetchedMessage): Promise<ParsedMessa
   const ccAddresses = addressesOf(parsed.cc);
   const bcc = addressesOf(parsed.bcc);
   const internalDate = validDate(fetched.internalDate);
-  const text = typeof parsed.text === "string" ? parsed.text : "";
-  const html = typeof parsed.html === "string" ? sanitizeHtml(parsed.html) : null;
+  // PostgreSQL's text and jsonb refuse NUL characters, which broken mail may hold.
+  const text = typeof parsed.text === "string" ? withoutNul(parsed.text) : "";
+  const html = typeof parsed.html === "string" ? sanitizeHtml(withoutNul(parsed.html)) : null;
   const flags = fetched.flags ?? new Set<string>();
   return {
     uid: fetched.uid,
@@ -107,7 +108,7 @@ export function messageIds(value: string | string[] | null | undefined): string[
   const text = Array.isArray(value) ? value.join(" ") : value;
   const bracketed = [...text.matchAll(/<([^<>\s]+)>/g)].map((match) => match[1]!);
   const ids = bracketed.length > 0 ? bracketed : text.split(/[\s,]+/).filter(Boolean);
-  return [...new Set(ids.map((id) => id.slice(0, 500)))];
+  return [...new Set(ids.map((id) => withoutNul(id).slice(0, 500)).filter(Boolean))];
 }
 
 /** The addresses of an address header (groups flattened), lower-cased, with their names. */
@@ -132,7 +133,8 @@ export function snippetOf(text: string): string {
   return oneLine(text.slice(0, SNIPPET_CHARS * 20)).slice(0, SNIPPET_CHARS);
 }
 
-const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();
+const withoutNul = (text: string) => text.replaceAll("\0", "");
+const oneLine = (text: string) => withoutNul(text).replace(/\s+/g, " ").trim();
 
 function validDate(value: Date | string | undefined): Date | null {
   if (!value) return null;
