@@ -12,9 +12,11 @@ import type { MikroORM } from "@mikro-orm/postgresql";
 import { allowsPlaintext, type InboxConfig } from "./config.ts";
 import { createLoaders, type InboxContext } from "./context.ts";
 import { entities } from "./entities/index.ts";
+import type { MailAccount } from "./entities/mail-account.entity.ts";
 import { migrations } from "./migrations/index.ts";
 import { buildInboxSchema } from "./schema.ts";
 import { MailAccountService } from "./services/mail-account.service.ts";
+import { MessageService } from "./services/message.service.ts";
 import { SyncQueue } from "./services/sync-queue.ts";
 import { InboxEvents } from "./services/inbox-events.ts";
 import { SyncService, type MessageTriage } from "./services/sync.service.ts";
@@ -75,6 +77,10 @@ export async function startInbox(
     events,
     log,
   });
+  const messageSettings = {
+    login: (account: MailAccount) => logins.loginOf(account),
+    maxAttachmentBytes: config.INBOX_MAX_ATTACHMENT_BYTES,
+  };
   // New mail is found by polling: each account's job scheduler runs a sync every SYNC_POLL_SECONDS.
   queue.start(async (accountId) => {
     const report = await sync.syncAccount(accountId);
@@ -92,11 +98,14 @@ export async function startInbox(
     log,
     createContext: (base) => {
       const em = orm.em.fork();
+      const messages = new MessageService(em, messageSettings);
       return {
         ...base,
         em,
         accounts: new MailAccountService(em, accountSettings, queue),
-        loaders: createLoaders(em, base),
+        messages,
+        events,
+        loaders: createLoaders(em, base, messages),
       };
     },
     checkReady: async () => {

@@ -26,6 +26,8 @@ export const inboxConfigShape = {
   SYNC_CONCURRENCY: z.coerce.number().int().min(1).default(2),
   /** How long a sync job's lock lives without renewal: a killed worker's job is taken over after this. */
   SYNC_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /** The largest attachment Attachment.content fetches from a mail server, in bytes (10 MB). */
+  INBOX_MAX_ATTACHMENT_BYTES: z.coerce.number().int().min(1_024).default(10_485_760),
   /** Triage's AI provider; without a key, the LOCAL provider's deterministic rules. Empty counts as unset. */
   OPENAI_API_KEY: unsetWhenEmpty(z.string().min(1).optional()),
   OPENAI_BASE_URL: unsetWhenEmpty(z.string().url().optional()),

@@ -1,28 +1,52 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { createEntityLoader, type AuthenticatedPrincipal, type BaseSubgraphContext } from "@mary/kit";
+import { createEntityLoader, isUuid, type AuthenticatedPrincipal, type BaseSubgraphContext } from "@mary/kit";
 import type DataLoader from "dataloader";
 import { MailAccount } from "./entities/mail-account.entity.ts";
+import { MailFolder } from "./entities/mail-folder.entity.ts";
+import { Message } from "./entities/message.entity.ts";
+import { Thread } from "./entities/thread.entity.ts";
+import type { InboxEvents } from "./services/inbox-events.ts";
+import type { MessageService } from "./services/message.service.ts";
 import type { MailAccountService } from "./services/mail-account.service.ts";
 import { findManyOwned } from "./services/ownership.ts";
 
 export interface InboxContext extends BaseSubgraphContext {
   em: EntityManager;
   accounts: MailAccountService;
+  messages: MessageService;
+  events: InboxEvents;
   loaders: InboxLoaders;
 }
 
 /** Per-request loaders: the caller's own rows by id, null for missing ones and for anyone else's. */
 export interface InboxLoaders {
   account: DataLoader<string, MailAccount | null>;
+  message: DataLoader<string, Message | null>;
+  thread: DataLoader<string, Thread | null>;
+  /** Folders by id, of the caller's own accounts only. */
+  folder: DataLoader<string, MailFolder | null>;
+  /** Messages' text and HTML bodies, which lists do not read. */
+  body: DataLoader<string, { id: string; textBody: string | null; htmlBody: string | null } | null>;
 }
 
 /** The caller when they act in a workspace (a user or an API key); null for anyone else. */
 export const callerOf = (base: BaseSubgraphContext): AuthenticatedPrincipal | null =>
   base.principal.kind === "user" || base.principal.kind === "apiKey" ? base.principal : null;
 
-export function createLoaders(em: EntityManager, base: BaseSubgraphContext): InboxLoaders {
+export function createLoaders(em: EntityManager, base: BaseSubgraphContext, messages: MessageService): InboxLoaders {
   const caller = callerOf(base);
   return {
     account: createEntityLoader((ids) => findManyOwned(em, MailAccount, caller, ids)),
+    message: createEntityLoader((ids) => findManyOwned(em, Message, caller, ids)),
+    thread: createEntityLoader((ids) => findManyOwned(em, Thread, caller, ids)),
+    folder: createEntityLoader(async (ids) => {
+      const valid = ids.filter(isUuid);
+      if (!caller || valid.length === 0) return [];
+      const folders = await em.find(MailFolder, { id: { $in: valid }, workspaceId: caller.workspaceId });
+      const owned = await findManyOwned(em, MailAccount, caller, [...new Set(folders.map((f) => f.accountId))]);
+      const accounts = new Set(owned.map((a) => a.id));
+      return folders.filter((folder) => accounts.has(folder.accountId));
+    }),
+    body: createEntityLoader((ids) => messages.bodies(caller, ids)),
   };
 }

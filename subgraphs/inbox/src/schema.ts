@@ -1,5 +1,11 @@
 import { buildFederatedSchema } from "@mary/kit";
+import { AttachmentResolver } from "./resolvers/attachment.resolver.ts";
+import { ContactMessagesResolver, CorrespondentResolver } from "./resolvers/correspondent.resolver.ts";
+import { EventResolver } from "./resolvers/event.resolver.ts";
 import { MailAccountResolver } from "./resolvers/mail-account.resolver.ts";
+import { AccountFoldersResolver } from "./resolvers/mail-folder.resolver.ts";
+import { MessageResolver } from "./resolvers/message.resolver.ts";
+import { ThreadResolver } from "./resolvers/thread.resolver.ts";
 import { referenceResolvers } from "./resolvers/references.ts";
 import { UsageResolver } from "./resolvers/usage.resolver.ts";
 import { Contact, Correspondent } from "./types/correspondent.type.ts";
@@ -9,7 +15,17 @@ import { Usage } from "./types/workspace.type.ts";
 /** The inbox subgraph schema; needs no connections, so composition can build it offline. */
 export const buildInboxSchema = () =>
   buildFederatedSchema({
-    resolvers: [MailAccountResolver, UsageResolver],
+    resolvers: [
+      MailAccountResolver,
+      UsageResolver,
+      MessageResolver,
+      ThreadResolver,
+      AttachmentResolver,
+      AccountFoldersResolver,
+      CorrespondentResolver,
+      ContactMessagesResolver,
+      EventResolver,
+    ],
     orphanedTypes: [Usage, Correspondent, Contact, User],
     referenceResolvers,
   });

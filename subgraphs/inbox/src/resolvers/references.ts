@@ -12,10 +12,27 @@ export const referenceResolvers: ReferenceResolvers = {
       return ctx.loaders.account.load(reference.id);
     },
   },
+  Message: {
+    __resolveReference: (reference: { id: string }, ctx: InboxContext) => {
+      requireScope(ctx.principal, "inbox:read");
+      return ctx.loaders.message.load(reference.id);
+    },
+  },
+  Thread: {
+    __resolveReference: (reference: { id: string }, ctx: InboxContext) => {
+      requireScope(ctx.principal, "inbox:read");
+      return ctx.loaders.thread.load(reference.id);
+    },
+  },
   // An address on its own says nothing about anyone's mail.
   Correspondent: { __resolveReference: (reference: { email: string }) => ({ email: reference.email, name: null }) },
   // Contact.messages shows only the caller's own mail, so nothing leaks through a foreign id.
-  Contact: { __resolveReference: (reference: { id: string }) => ({ id: reference.id }) },
+  Contact: {
+    __resolveReference: (reference: { id: string; emails?: string[] }) => ({
+      id: reference.id,
+      emails: reference.emails,
+    }),
+  },
   User: { __resolveReference: (reference: { id: string }) => ({ id: reference.id }) },
   Usage: {
     __resolveReference: (reference: { workspaceId: string }, ctx: InboxContext) =>

@@ -25,4 +25,9 @@ export class Correspondent {
 export class Contact {
   @Field(() => ID, { description: "Stable identifier of the contact." })
   id!: string;
+
+  /** crm's; inbox needs them (with @requires) to find the mail exchanged with the contact. */
+  @Directive("@external")
+  @Field(() => [String], { description: "Email addresses, lower-cased, without duplicates; at most 10." })
+  emails?: string[];
 }
