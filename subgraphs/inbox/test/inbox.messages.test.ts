@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createMailUser, errorCode } from "@mary/kit/testing";
 import pg from "pg";
 import { SEARCH_VECTOR } from "../src/services/message.service.ts";
-import { deliver, imapOf, newMember, startHarness, type Harness } from "./harness.ts";
+import { deliver, imapOf, newMember, startHarness, type Harness, type OutgoingMail } from "./harness.ts";
 
 let h: Harness;
 beforeAll(async () => {
@@ -19,7 +19,7 @@ const MESSAGES = `query ($filter: MessageFilter, $first: Int, $after: String) {
 const subjects = (data: any) => data.messages.edges.map((edge: any) => edge.node.subject);
 
 /** A member with a synced mailbox holding the given mail. */
-async function mailbox(mails: Parameters<typeof deliver>[0][] = []) {
+async function mailbox(mails: Omit<OutgoingMail, "to">[] = []) {
   const user = await createMailUser();
   const me = newMember();
   const accountId = await h.connect(me, user);
@@ -187,10 +187,11 @@ describe("messages through the inbox subgraph", () => {
     const { me, accountId } = await mailbox([{ subject: "private" }]);
     const colleague = newMember(me.workspaceId);
     const stranger = newMember();
-    const [{ id, thread_id, folder_id }] = await h.sql(
+    const [row] = await h.sql<{ id: string; thread_id: string; folder_id: string }>(
       `select id, thread_id, folder_id from messages where account_id = ?`,
       [accountId],
     );
+    const { id, thread_id, folder_id } = row!;
     for (const other of [colleague, stranger]) {
       expect(errorCode(await h.call(other, `query ($id: ID!) { message(id: $id) { id } }`, { id }))).toBe("NOT_FOUND");
       expect(errorCode(await h.call(other, `query ($id: ID!) { thread(id: $id) { id } }`, { id: thread_id }))).toBe(
