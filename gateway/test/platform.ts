@@ -20,6 +20,8 @@ import { loadBillingConfig } from "../../subgraphs/billing/src/config.ts";
 import { startCrm, type CrmApp } from "../../subgraphs/crm/src/app.ts";
 import { startInbox, type InboxApp } from "../../subgraphs/inbox/src/app.ts";
 import { loadInboxConfig } from "../../subgraphs/inbox/src/config.ts";
+import { startSocial, type SocialApp } from "../../subgraphs/social/src/app.ts";
+import { loadSocialConfig } from "../../subgraphs/social/src/config.ts";
 import { loadCrmConfig } from "../../subgraphs/crm/src/config.ts";
 import { startUsers, type UsersApp } from "../../subgraphs/users/src/app.ts";
 import { loadUsersConfig } from "../../subgraphs/users/src/config.ts";
@@ -37,6 +39,9 @@ export interface Platform {
   agentsEnv: Record<string, string>;
   billing: BillingApp;
   inbox: InboxApp;
+  social: SocialApp;
+  /** The settings the social subgraph was started with, for starting another social process on the same graph. */
+  socialEnv: Record<string, string>;
   /** The settings the inbox subgraph was started with, for starting another inbox process on the same data. */
   inboxEnv: Record<string, string>;
   /** The OpenAI-compatible server the agents subgraph's OPENAI provider talks to; tests script it. */
@@ -117,6 +122,7 @@ export interface PlatformServers {
   postgresUrl?: string;
   mongodbUrl?: string;
   redisUrl?: string;
+  neo4jUrl?: string;
 }
 
 /**
@@ -162,7 +168,15 @@ export async function startPlatform(
     // Each platform has its own sync queue, so platforms sharing one Redis never take each other's jobs.
     SYNC_QUEUE_NAME: `inbox-sync-${randomUUID()}`,
   };
-  const [users, crm, agents, billing, inbox] = await Promise.all([
+  const socialEnv: Record<string, string> = {
+    ...common,
+    SOCIAL_PORT: "0",
+    NEO4J_URL: servers.neo4jUrl ?? process.env.NEO4J_URL ?? "bolt://127.0.0.1:7687",
+    PUBLIC_GATEWAY_ORIGIN: `http://127.0.0.1:${gatewayPort}`,
+    // Each platform has its own queues, so platforms sharing one Redis never take each other's jobs.
+    SOCIAL_QUEUE_PREFIX: `social-${randomUUID()}`,
+  };
+  const [users, crm, agents, billing, inbox, social] = await Promise.all([
     startUsers(
       loadUsersConfig({
         ...common,
@@ -193,8 +207,16 @@ export async function startPlatform(
       { onQuery: (statement) => sql.billing.push(statement) },
     ),
     startInbox(loadInboxConfig(inboxEnv), { onQuery: (statement) => sql.inbox.push(statement) }),
+    startSocial(loadSocialConfig(socialEnv)),
   ]);
-  const subgraphUrls = { users: users.url, crm: crm.url, agents: agents.url, inbox: inbox.url, billing: billing.url };
+  const subgraphUrls = {
+    users: users.url,
+    crm: crm.url,
+    agents: agents.url,
+    inbox: inbox.url,
+    social: social.url,
+    billing: billing.url,
+  };
   const gateways: RunningServer[] = [];
   const addGateway = async (extra: Record<string, string> = {}, overrides: Record<string, string> = {}) => {
     const gateway = await startGateway(
@@ -240,6 +262,8 @@ export async function startPlatform(
     billing,
     inbox,
     inboxEnv,
+    social,
+    socialEnv,
     openAI,
     subgraphNames: Object.keys(subgraphUrls),
     sql,
@@ -275,7 +299,15 @@ export async function startPlatform(
     },
     stop: async () => {
       await Promise.all(gateways.map((server) => server.close()));
-      await Promise.all([users.close(), crm.close(), agents.close(), billing.close(), inbox.close(), openAI.stop()]);
+      await Promise.all([
+        users.close(),
+        crm.close(),
+        agents.close(),
+        billing.close(),
+        inbox.close(),
+        social.close(),
+        openAI.stop(),
+      ]);
       await Promise.all([usersDb!.drop(), crmDb!.drop(), billingDb!.drop(), inboxDb!.drop(), agentsDb.drop()]);
     },
   };

@@ -1,0 +1,28 @@
+import type { AuthenticatedPrincipal, BaseSubgraphContext } from "@mary/kit";
+import DataLoader from "dataloader";
+import type { SocialAccountService } from "./services/social-account.service.ts";
+import type { SocialAccount } from "./types/social-account.type.ts";
+
+export interface SocialContext extends BaseSubgraphContext {
+  accounts: SocialAccountService;
+  loaders: SocialLoaders;
+}
+
+/** Per-request loaders: the workspace's own nodes by id, null for missing ones and for other workspaces'. */
+export interface SocialLoaders {
+  account: DataLoader<string, SocialAccount | null>;
+}
+
+/** The caller when they act in a workspace (a user or an API key); null for anyone else. */
+export const callerOf = (base: BaseSubgraphContext): AuthenticatedPrincipal | null =>
+  base.principal.kind === "user" || base.principal.kind === "apiKey" ? base.principal : null;
+
+export function createLoaders(base: BaseSubgraphContext, accounts: SocialAccountService): SocialLoaders {
+  const caller = callerOf(base);
+  return {
+    account: new DataLoader(async (ids) => {
+      const found = new Map((caller ? await accounts.byIds(caller.workspaceId, ids) : []).map((a) => [a.id, a]));
+      return ids.map((id) => found.get(id.toLowerCase()) ?? null);
+    }),
+  };
+}

@@ -1,0 +1,15 @@
+import { buildFederatedSchema } from "@mary/kit";
+import { referenceResolvers } from "./resolvers/references.ts";
+import { SocialAccountResolver } from "./resolvers/social-account.resolver.ts";
+import { UsageResolver } from "./resolvers/usage.resolver.ts";
+import { Contact } from "./types/contact.type.ts";
+import { User } from "./types/user.type.ts";
+import { Usage } from "./types/workspace.type.ts";
+
+/** The social subgraph schema; needs no connections, so composition can build it offline. */
+export const buildSocialSchema = () =>
+  buildFederatedSchema({
+    resolvers: [SocialAccountResolver, UsageResolver],
+    orphanedTypes: [Usage, Contact, User],
+    referenceResolvers,
+  });
