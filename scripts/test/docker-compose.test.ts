@@ -38,6 +38,15 @@ test("the data services listen on the ports scripts/services uses, on loopback",
   for (const [service, port] of Object.entries(expected)) {
     expect(compose.services[service]?.ports, service).toEqual([`127.0.0.1:${port}:${port}`]);
   }
+
+  // The mail server: SMTP, submission and IMAP, on the same ports natively, in compose and in its image.
+  const mailPorts = ["MAIL_SMTP_PORT", "MAIL_SUBMISSION_PORT", "MAIL_IMAP_PORT"].map(
+    (name) => [name, nativePort(name)] as const,
+  );
+  expect(mailPorts.every(([, port]) => port > 0)).toBe(true);
+  expect(compose.services.mail?.ports).toEqual(mailPorts.map(([, port]) => `127.0.0.1:${port}:${port}`));
+  const dockerfile = readFileSync(`${root}/scripts/mail/Dockerfile`, "utf8");
+  for (const [name, port] of mailPorts) expect(dockerfile, name).toContain(`${name}=${port}`);
 });
 
 test("every subgraph of supergraph.yaml runs in compose, and the gateway is pointed at each", () => {

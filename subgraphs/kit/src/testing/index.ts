@@ -6,6 +6,8 @@ import { MongoClient } from "mongodb";
 import pg from "pg";
 import { PRINCIPAL_HEADER, signPrincipal, type Principal } from "../principal.ts";
 
+export * from "./mail.ts";
+
 /** The signing secret tests share between the gateway and the subgraphs they start. */
 export const TEST_SIGNING_SECRET = "mary-test-signing-secret-0123456789abcdef";
 
