@@ -15,21 +15,27 @@ import { entities } from "./entities/index.ts";
 import type { MailAccount } from "./entities/mail-account.entity.ts";
 import { migrations } from "./migrations/index.ts";
 import { buildInboxSchema } from "./schema.ts";
+import { LocalProvider } from "./providers/local.provider.ts";
+import { OpenAIProvider } from "./providers/openai.provider.ts";
+import type { MailProvider } from "./providers/provider.ts";
+import { CrmContacts } from "./services/crm-contacts.ts";
+import { DraftService } from "./services/draft.service.ts";
 import { MailAccountService } from "./services/mail-account.service.ts";
 import { MessageService } from "./services/message.service.ts";
+import { RulesService } from "./services/rules.service.ts";
 import { SyncQueue } from "./services/sync-queue.ts";
 import { InboxEvents } from "./services/inbox-events.ts";
 import { SyncService, type MessageTriage } from "./services/sync.service.ts";
+import { TriageService } from "./services/triage.service.ts";
 
 export interface InboxApp extends RunningServer {
   orm: MikroORM;
   queue: SyncQueue;
   sync: SyncService;
   events: InboxEvents;
+  /** Triage (rules, then CRM contacts with open deals, then the provider), which sync runs on new mail. */
+  triage: TriageService;
 }
-
-/** Until triage is wired: leaves messages untriaged (each sync offers them again). */
-const untriaged: MessageTriage = { triage: async () => [] };
 
 /** Connects to PostgreSQL and Redis, applies migrations, starts the sync worker and serves the inbox subgraph. */
 export async function startInbox(
@@ -52,7 +58,16 @@ export async function startInbox(
     config.INTERNAL_SIGNING_SECRET,
     config.INBOX_GATEWAY_TIMEOUT_MS,
   );
-  void gateway;
+  const provider: MailProvider = config.OPENAI_API_KEY
+    ? new OpenAIProvider({
+        apiKey: config.OPENAI_API_KEY,
+        baseURL: config.OPENAI_BASE_URL,
+        model: config.OPENAI_MODEL,
+        timeoutMs: config.OPENAI_TIMEOUT_MS,
+        log,
+      })
+    : new LocalProvider();
+  const triage = new TriageService(() => orm.em.fork(), new CrmContacts(gateway, log), provider);
   const queue = new SyncQueue({
     redisUrl: config.REDIS_URL,
     name: config.SYNC_QUEUE_NAME,
@@ -73,10 +88,11 @@ export async function startInbox(
     orm,
     databaseUrl: config.INBOX_DATABASE_URL,
     login: (account) => logins.loginOf(account),
-    triage: options.triage ?? untriaged,
+    triage: options.triage ?? triage,
     events,
     log,
   });
+  const draftSettings = { sendLeaseMs: config.INBOX_SEND_LEASE_MS, sendWaitMs: config.INBOX_SEND_WAIT_MS, log };
   const messageSettings = {
     login: (account: MailAccount) => logins.loginOf(account),
     maxAttachmentBytes: config.INBOX_MAX_ATTACHMENT_BYTES,
@@ -105,6 +121,8 @@ export async function startInbox(
         accounts: new MailAccountService(em, accountSettings, queue),
         messages,
         events,
+        rules: new RulesService(em, triage, events),
+        drafts: new DraftService(em, logins, provider, draftSettings),
         loaders: createLoaders(em, base, messages),
       };
     },
@@ -119,6 +137,7 @@ export async function startInbox(
     queue,
     sync,
     events,
+    triage,
     close: async () => {
       await server.close();
       await queue.close();

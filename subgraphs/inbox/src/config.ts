@@ -26,6 +26,10 @@ export const inboxConfigShape = {
   SYNC_CONCURRENCY: z.coerce.number().int().min(1).default(2),
   /** How long a sync job's lock lives without renewal: a killed worker's job is taken over after this. */
   SYNC_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /** How long a draft's send attempt is left alone; past it, its outcome counts as unknown and Sent is checked before a retry. */
+  INBOX_SEND_LEASE_MS: z.coerce.number().int().min(1_000).default(120_000),
+  /** How long a sendDraft meeting another attempt waits for its outcome. */
+  INBOX_SEND_WAIT_MS: z.coerce.number().int().min(0).default(30_000),
   /** The largest attachment Attachment.content fetches from a mail server, in bytes (10 MB). */
   INBOX_MAX_ATTACHMENT_BYTES: z.coerce.number().int().min(1_024).default(10_485_760),
   /** Triage's AI provider; without a key, the LOCAL provider's deterministic rules. Empty counts as unset. */

@@ -1,13 +1,16 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { createEntityLoader, isUuid, type AuthenticatedPrincipal, type BaseSubgraphContext } from "@mary/kit";
 import type DataLoader from "dataloader";
+import { Draft } from "./entities/draft.entity.ts";
 import { MailAccount } from "./entities/mail-account.entity.ts";
 import { MailFolder } from "./entities/mail-folder.entity.ts";
 import { Message } from "./entities/message.entity.ts";
 import { Thread } from "./entities/thread.entity.ts";
 import type { InboxEvents } from "./services/inbox-events.ts";
 import type { MessageService } from "./services/message.service.ts";
+import type { DraftService } from "./services/draft.service.ts";
 import type { MailAccountService } from "./services/mail-account.service.ts";
+import type { RulesService } from "./services/rules.service.ts";
 import { findManyOwned } from "./services/ownership.ts";
 
 export interface InboxContext extends BaseSubgraphContext {
@@ -15,12 +18,15 @@ export interface InboxContext extends BaseSubgraphContext {
   accounts: MailAccountService;
   messages: MessageService;
   events: InboxEvents;
+  rules: RulesService;
+  drafts: DraftService;
   loaders: InboxLoaders;
 }
 
 /** Per-request loaders: the caller's own rows by id, null for missing ones and for anyone else's. */
 export interface InboxLoaders {
   account: DataLoader<string, MailAccount | null>;
+  draft: DataLoader<string, Draft | null>;
   message: DataLoader<string, Message | null>;
   thread: DataLoader<string, Thread | null>;
   /** Folders by id, of the caller's own accounts only. */
@@ -37,6 +43,7 @@ export function createLoaders(em: EntityManager, base: BaseSubgraphContext, mess
   const caller = callerOf(base);
   return {
     account: createEntityLoader((ids) => findManyOwned(em, MailAccount, caller, ids)),
+    draft: createEntityLoader((ids) => findManyOwned(em, Draft, caller, ids)),
     message: createEntityLoader((ids) => findManyOwned(em, Message, caller, ids)),
     thread: createEntityLoader((ids) => findManyOwned(em, Thread, caller, ids)),
     folder: createEntityLoader(async (ids) => {

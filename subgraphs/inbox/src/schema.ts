@@ -1,4 +1,5 @@
 import { buildFederatedSchema } from "@mary/kit";
+import { DraftResolver } from "./resolvers/draft.resolver.ts";
 import { AttachmentResolver } from "./resolvers/attachment.resolver.ts";
 import { ContactMessagesResolver, CorrespondentResolver } from "./resolvers/correspondent.resolver.ts";
 import { EventResolver } from "./resolvers/event.resolver.ts";
@@ -7,6 +8,7 @@ import { AccountFoldersResolver } from "./resolvers/mail-folder.resolver.ts";
 import { MessageResolver } from "./resolvers/message.resolver.ts";
 import { ThreadResolver } from "./resolvers/thread.resolver.ts";
 import { referenceResolvers } from "./resolvers/references.ts";
+import { TriageResolver } from "./resolvers/triage.resolver.ts";
 import { UsageResolver } from "./resolvers/usage.resolver.ts";
 import { Contact, Correspondent } from "./types/correspondent.type.ts";
 import { User } from "./types/user.type.ts";
@@ -18,6 +20,8 @@ export const buildInboxSchema = () =>
     resolvers: [
       MailAccountResolver,
       UsageResolver,
+      TriageResolver,
+      DraftResolver,
       MessageResolver,
       ThreadResolver,
       AttachmentResolver,

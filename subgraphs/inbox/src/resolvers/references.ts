@@ -12,6 +12,12 @@ export const referenceResolvers: ReferenceResolvers = {
       return ctx.loaders.account.load(reference.id);
     },
   },
+  Draft: {
+    __resolveReference: (reference: { id: string }, ctx: InboxContext) => {
+      requireScope(ctx.principal, "inbox:read");
+      return ctx.loaders.draft.load(reference.id);
+    },
+  },
   Message: {
     __resolveReference: (reference: { id: string }, ctx: InboxContext) => {
       requireScope(ctx.principal, "inbox:read");
