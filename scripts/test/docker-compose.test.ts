@@ -33,6 +33,7 @@ test("the data services listen on the ports scripts/services uses, on loopback",
     mongodb: nativePort("MONGO_PORT"),
     neo4j: nativePort("BOLT_PORT"),
     "stripe-mock": nativePort("STRIPE_PORT"),
+    radicale: nativePort("RADICALE_PORT"),
   };
   expect(Object.values(expected).every((port) => port > 0)).toBe(true);
   for (const [service, port] of Object.entries(expected)) {
@@ -47,6 +48,7 @@ test("the data services listen on the ports scripts/services uses, on loopback",
   expect(compose.services.mail?.ports).toEqual(mailPorts.map(([, port]) => `127.0.0.1:${port}:${port}`));
   const dockerfile = readFileSync(`${root}/scripts/mail/Dockerfile`, "utf8");
   for (const [name, port] of mailPorts) expect(dockerfile, name).toContain(`${name}=${port}`);
+  expect(readFileSync(`${root}/scripts/radicale/Dockerfile`, "utf8")).toContain(`RADICALE_PORT=${expected.radicale}`);
 });
 
 test("every subgraph of supergraph.yaml runs in compose, and the gateway is pointed at each", () => {

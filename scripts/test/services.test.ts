@@ -183,6 +183,7 @@ describe("data services", () => {
       ["neo4j", "127.0.0.1:7687", "up"],
       ["stripe-mock", "127.0.0.1:12111", "up"],
       ["mail", "127.0.0.1:2525", "up"],
+      ["radicale", "127.0.0.1:5232", "up"],
     ]);
     const up = await services("up");
     expect(up.stdout).not.toMatch(/starting|install|go build|mvn/);

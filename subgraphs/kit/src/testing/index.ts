@@ -6,6 +6,7 @@ import { MongoClient } from "mongodb";
 import pg from "pg";
 import { PRINCIPAL_HEADER, signPrincipal, type Principal } from "../principal.ts";
 
+export * from "./caldav.ts";
 export * from "./mail.ts";
 
 /** The signing secret tests share between the gateway and the subgraphs they start. */

@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { repoRoot, runUserCommand, servicesDataDir } from "./user-command.ts";
 
 // The mail server `scripts/services up` starts (Dovecot and Postfix, configured by scripts/mail/),
 // or the `mail` service of docker-compose.yml. Plain text on every port (no STARTTLS); every
@@ -18,40 +17,16 @@ export const MAIL_IMAP_PORT = Number(process.env.MAIL_IMAP_PORT ?? 2143);
 /** The server's own name; mailboxes may have any domain. */
 export const MAIL_DOMAIN = "mary.test";
 
-const root = fileURLToPath(new URL("../../../..", import.meta.url));
-
 /**
  * The command that manages the server's users (`<command> add ADDRESS`, password on stdin), split
  * on spaces: MAIL_USER_COMMAND (with docker compose: `docker compose exec -T mail /opt/mary-mail/user`),
  * else scripts/mail/user on the data of `scripts/services` (SERVICES_DATA_DIR, default `<repo>/.data`).
  */
-export function mailUserCommand(): { command: string[]; env: NodeJS.ProcessEnv } {
-  const configured = process.env.MAIL_USER_COMMAND?.trim();
-  if (configured) return { command: configured.split(/\s+/), env: process.env };
-  const dataDir = resolve(process.env.SERVICES_DATA_DIR ?? resolve(root, ".data"));
-  return {
-    command: ["bash", resolve(root, "scripts/mail/user")],
-    env: { ...process.env, MAIL_DATA_DIR: process.env.MAIL_DATA_DIR ?? resolve(dataDir, "mail") },
-  };
-}
-
 function mailUser(args: string[], input = ""): Promise<void> {
-  const {
-    command: [command, ...prefix],
-    env,
-  } = mailUserCommand();
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command!, [...prefix, ...args], { env, stdio: ["pipe", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", (error) => reject(new Error(`could not run ${command}`, { cause: error })));
-    child.on("close", (code) => {
-      if (code === 0) resolvePromise();
-      else reject(new Error(`mail user ${args.join(" ")} failed (${code}): ${stderr.trim()}`));
-    });
-    // The command may exit without reading its input (an error, or `remove`).
-    child.stdin.on("error", () => undefined).end(input);
-  });
+  const configured = process.env.MAIL_USER_COMMAND?.trim();
+  if (configured) return runUserCommand(configured.split(/\s+/), args, process.env, input);
+  const env = { ...process.env, MAIL_DATA_DIR: process.env.MAIL_DATA_DIR ?? resolve(servicesDataDir(), "mail") };
+  return runUserCommand(["bash", resolve(repoRoot, "scripts/mail/user")], args, env, input);
 }
 
 /** A mail user made for a test: the address is also the login for IMAP and submission. */
