@@ -48,9 +48,11 @@
 //
 // Knobs: BENCH_STREAMS (32), BENCH_TENANTS (4), BENCH_TENANTS_PER_STREAM (2),
 // BENCH_VIEWERS_PER_GROUP (2), BENCH_ROUNDS (3), BENCH_SECONDS (5 per round),
-// BENCH_WARMUP_SECONDS (2 per side), BENCH_SIDES (before,after).
+// BENCH_WARMUP_SECONDS (2 per side), BENCH_SIDES (before,after), BENCH_PROFILE (a directory: the
+// gateways run under `node --cpu-prof`, their profiles are written there and summarized for the
+// measured rounds; the figures of such a run are not comparable with others), BENCH_PROFILE_TOP (15).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -69,6 +71,7 @@ import {
   stopChild,
   type Child,
 } from "./gateway-throughput/processes.ts";
+import { formatSummary, summarizeProfile, type Window } from "./gateway-throughput/profile-summary.ts";
 import {
   EVENTS_SDL,
   PRODUCTS_SDL,
@@ -85,6 +88,8 @@ const VIEWERS_PER_GROUP = Number(env.BENCH_VIEWERS_PER_GROUP ?? 2);
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(env.BENCH_SECONDS ?? 5);
 const WARMUP_SECONDS = Number(env.BENCH_WARMUP_SECONDS ?? 2);
+const PROFILE_DIR = env.BENCH_PROFILE ? resolve(env.BENCH_PROFILE) : undefined;
+const PROFILE_TOP = Number(env.BENCH_PROFILE_TOP ?? 15);
 const GROUPS = STREAMS * TENANTS_PER_STREAM;
 const VIEWERS = GROUPS * VIEWERS_PER_GROUP;
 /** How long a round may wait for its last events, its subscriptions to open or to close. */
@@ -279,7 +284,11 @@ interface Side {
   latencies: number[];
   rounds: number[];
   counts: Counts;
+  windows: Window[];
 }
+
+/** Microseconds on the monotonic clock, the clock of V8's CPU profiles. */
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /** A growing list of numbers in a typed array (millions of latencies). */
 class Numbers {
@@ -399,7 +408,9 @@ async function round(side: Side, subgraphs: Subgraphs, streamSeqs: number[], sec
     cores: coreBusyMs(),
     stats: await subgraphs.stats(),
   };
+  const fromUs = monotonicUs();
   const { events, wallMs } = await state.run(seconds);
+  if (measured) side.windows.push({ fromUs, toUs: monotonicUs() });
   const after = {
     gateway: cpuMs(side.child.pid),
     subgraphs: cpuMs(subgraphs.child.pid),
@@ -440,6 +451,7 @@ async function round(side: Side, subgraphs: Subgraphs, streamSeqs: number[], sec
 }
 
 // This process generates the load: on the subgraphs' core, all its threads.
+if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
 if (LOAD_CORE !== undefined)
   execFileSync("taskset", ["-a", "-cp", LOAD_CORE, String(process.pid)], { stdio: "ignore" });
 
@@ -472,6 +484,7 @@ try {
         process.execPath,
         // The V8 setting Mary's gateway runs with (gateway/package.json's start script).
         "--max-semi-space-size=16",
+        ...(PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${kind}.cpuprofile`] : []),
         "--import",
         "tsx",
         "bench/subscription-federated-events/gateway.ts",
@@ -499,6 +512,7 @@ try {
       latencies: [],
       rounds: [],
       counts: noCounts(),
+      windows: [],
     });
   }
   for (const side of sides) await readyUrl(side.child, side.url);
@@ -586,6 +600,19 @@ try {
     console.log(
       "  NOTE: something else (other processes, the kernel) used more than 10% of a core during the rounds: noisy figures",
     );
+  }
+  if (PROFILE_DIR) {
+    for (const side of sides) await stopChild(side.child);
+    for (const side of sides) {
+      const file = join(PROFILE_DIR, `${side.kind}.cpuprofile`);
+      console.log("");
+      console.log(
+        formatSummary(
+          `CPU profile of ${side.label} during its rounds (${file})`,
+          summarizeProfile(file, { windows: side.windows, top: PROFILE_TOP }),
+        ),
+      );
+    }
   }
 } finally {
   for (const child of children.reverse()) await stopChild(child);
