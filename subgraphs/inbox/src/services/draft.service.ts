@@ -201,11 +201,16 @@ export class DraftService {
     const raw = await buildRawMessage(draft, account, date);
     const recipients = [...draft.toAddresses, ...draft.ccAddresses].map((address) => address.email);
     const result = await submit(login, account.address, recipients, raw);
-    if (result.kind !== "sent") return this.finish(draft.id, "FAILED", result.reason);
+    if (result.kind === "refused" || result.kind === "deferred") return this.finish(draft.id, "FAILED", result.reason);
 
-    const note = result.rejected.length
-      ? `Not delivered to ${result.rejected.join(", ")}: the SMTP server refused ${result.rejected.length === 1 ? "it" : "them"}`
-      : null;
+    // An unconfirmed submission may have been delivered: it is recorded as sent (and saved in
+    // Sent), so that no retry can send it a second time; the note tells the user so.
+    const note =
+      result.kind === "unknown"
+        ? `${result.reason}: recorded as sent so that it is never sent twice; if the recipient did not get it, send a new draft`
+        : result.rejected.length
+          ? `Not delivered to ${result.rejected.join(", ")}: the SMTP server refused ${result.rejected.length === 1 ? "it" : "them"}`
+          : null;
     // Saved as SENT and in Sent together: should this process die now, Sent still shows it went out.
     const [saved, appended] = await Promise.allSettled([
       this.finish(draft.id, "SENT", note),

@@ -24,10 +24,18 @@ export async function buildRawMessage(draft: Draft, account: MailAccount, date =
 }
 
 /** What became of a submission: accepted (perhaps not for every recipient), refused for good, or not now. */
+/**
+ * What became of a submission: `sent` (accepted), `refused` (5xx: nothing was sent), `deferred`
+ * (4xx, or no connection: nothing was sent), or `unknown` (the connection was lost after the
+ * message went out, before the server's answer: it may have been delivered).
+ */
 export type SubmitResult =
-  { kind: "sent"; rejected: string[] } | { kind: "refused"; reason: string } | { kind: "deferred"; reason: string };
+  | { kind: "sent"; rejected: string[] }
+  | { kind: "refused"; reason: string }
+  | { kind: "deferred"; reason: string }
+  | { kind: "unknown"; reason: string };
 
-interface SmtpFailure {
+export interface SmtpFailure {
   code?: string;
   command?: string;
   responseCode?: number;
@@ -52,7 +60,7 @@ export async function submit(login: MailLogin, from: string, recipients: string[
 const oneLine = (text: string | undefined) => (text ?? "").replace(/\s+/g, " ").trim().slice(0, 300);
 
 /** SMTP's reply codes say it: 5xx is for good (nothing was sent), 4xx and a lost connection are for now. */
-function classify(failure: SmtpFailure): SubmitResult {
+export function classify(failure: SmtpFailure): SubmitResult {
   const reply = oneLine(failure.response ?? failure.message);
   if (failure.responseCode && failure.responseCode >= 500) {
     return { kind: "refused", reason: `The SMTP server refused the message: ${reply}` };
@@ -66,8 +74,8 @@ function classify(failure: SmtpFailure): SubmitResult {
   // A connection lost after the message went out may still have delivered it.
   if (failure.command === "DATA" || failure.command === "MESSAGE") {
     return {
-      kind: "deferred",
-      reason: `The SMTP server did not confirm the message (${failure.code ?? reply}): it may have been delivered; check before sending again`,
+      kind: "unknown",
+      reason: `The SMTP server did not confirm the message (${failure.code ?? reply}); it was probably delivered`,
     };
   }
   return {
