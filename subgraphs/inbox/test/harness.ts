@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { Queue } from "bullmq";
 import { ImapFlow } from "imapflow";
 import { createTransport } from "nodemailer";
 import { expect } from "vitest";
@@ -140,6 +141,8 @@ export interface OutgoingMail {
   references?: string[];
   headers?: Record<string, string>;
   attachments?: { filename: string; content: Buffer | string; contentType?: string }[];
+  /** The Date header; now when omitted. */
+  date?: Date;
 }
 
 /** Delivers mail to the test server over SMTP, as another server would; returns its Message-ID (without brackets). */
@@ -159,6 +162,7 @@ export async function deliver(mail: OutgoingMail): Promise<string> {
       references: mail.references?.map((id) => `<${id}>`),
       headers: mail.headers,
       attachments: mail.attachments,
+      date: mail.date,
     });
   } finally {
     transport.close();
@@ -216,4 +220,19 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error("timed out waiting");
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** A sync job put on a queue directly (as the scheduler would), and how to follow it. */
+export async function addSyncJob(queueName: string, accountId: string, redisUrl: string) {
+  const queue = new Queue(queueName, { connection: { url: redisUrl, maxRetriesPerRequest: null } });
+  const jobId = `test-${accountId}-${randomUUID()}`;
+  await queue.add("sync", { accountId }, { jobId, attempts: 5, backoff: { type: "fixed", delay: 200 } });
+  return {
+    /** The job's state: waiting, active, completed, failed… */
+    state: async () => (await queue.getJob(jobId))?.getState(),
+    close: async () => {
+      await queue.obliterate({ force: true }).catch(() => {});
+      await queue.close();
+    },
+  };
 }
