@@ -471,19 +471,28 @@ export class SyncService {
     if (plan.toFetch.length > 0) {
       const lock = await imap.getMailboxLock(folder.path, { readOnly: true });
       try {
-        for (const batch of chunks(plan.toFetch, FETCH_BATCH)) {
-          const fetched: ParsedMessage[] = [];
-          for await (const message of imap.fetch(uidSet(batch), FETCH_QUERY, { uid: true })) {
-            fetched.push(await parseFetched(message));
+        // One batch is stored in PostgreSQL while the next is fetched and parsed (stores stay in order).
+        let storing: Promise<void> = Promise.resolve();
+        try {
+          for (const batch of chunks(plan.toFetch, FETCH_BATCH)) {
+            const fetched: ParsedMessage[] = [];
+            for await (const message of imap.fetch(uidSet(batch), FETCH_QUERY, { uid: true })) {
+              fetched.push(await parseFetched(message));
+            }
+            if (String((imap.mailbox as MailboxObject).uidValidity) !== plan.complete.uidValidity) {
+              throw new Error(
+                `The folder ${folder.path} changed on the server during the sync; the next sync resyncs it`,
+              );
+            }
+            fetched.sort((a, b) => a.uid - b.uid);
+            await storing;
+            storing = this.store(run, folder, fetched, batch.at(-1)!);
+            storing.catch(() => {}); // awaited before the next batch is stored, or below
           }
-          if (String((imap.mailbox as MailboxObject).uidValidity) !== plan.complete.uidValidity) {
-            throw new Error(
-              `The folder ${folder.path} changed on the server during the sync; the next sync resyncs it`,
-            );
-          }
-          fetched.sort((a, b) => a.uid - b.uid);
-          await this.store(run, folder, fetched, batch.at(-1)!);
+        } finally {
+          await storing.catch(() => {});
         }
+        await storing;
       } finally {
         lock.release();
       }
