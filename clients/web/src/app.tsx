@@ -25,6 +25,8 @@ const pages = {
   "/crm/contacts/:contactId": page(() => import("./pages/crm/contact-page.tsx")),
   "/crm/companies": page(() => import("./pages/crm/companies-page.tsx")),
   "/crm/deals": page(() => import("./pages/crm/deals-page.tsx")),
+  "/inbox": page(() => import("./pages/inbox/inbox-page.tsx")),
+  "/inbox/threads/:threadId": page(() => import("./pages/inbox/thread-page.tsx")),
   "/agents": page(() => import("./pages/agents/agents-page.tsx")),
   "/agents/:agentId": page(() => import("./pages/agents/agent-page.tsx")),
   "/agents/:agentId/runs/:runId": page(() => import("./pages/agents/run-page.tsx")),
@@ -46,6 +48,8 @@ const ContactsPage = pages["/crm/contacts"].Component;
 const ContactPage = pages["/crm/contacts/:contactId"].Component;
 const CompaniesPage = pages["/crm/companies"].Component;
 const DealsPage = pages["/crm/deals"].Component;
+const InboxPage = pages["/inbox"].Component;
+const ThreadPage = pages["/inbox/threads/:threadId"].Component;
 const AgentsPage = pages["/agents"].Component;
 const AgentPage = pages["/agents/:agentId"].Component;
 const RunPage = pages["/agents/:agentId/runs/:runId"].Component;
@@ -82,6 +86,8 @@ export function App() {
             <Route path="crm/contacts/:contactId" element={<ContactPage />} />
             <Route path="crm/companies" element={<CompaniesPage />} />
             <Route path="crm/deals" element={<DealsPage />} />
+            <Route path="inbox" element={<InboxPage />} />
+            <Route path="inbox/threads/:threadId" element={<ThreadPage />} />
             <Route path="agents" element={<AgentsPage />} />
             <Route path="agents/:agentId" element={<AgentPage />} />
             <Route path="agents/:agentId/runs/:runId" element={<RunPage />} />

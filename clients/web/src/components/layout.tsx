@@ -47,6 +47,7 @@ function WorkspaceSwitcher({ current }: { current: string }) {
 }
 
 const sections = [
+  { to: "/inbox", label: "Inbox" },
   { to: "/crm/contacts", label: "Contacts" },
   { to: "/crm/companies", label: "Companies" },
   { to: "/crm/deals", label: "Deals" },

@@ -10,6 +10,7 @@ import { ContactFormDialog } from "./contact-form-dialog.tsx";
 import { ContactPageQuery } from "./contact-page-query.ts";
 import { ContactTimeline, LogActivityForm } from "./contact-timeline.tsx";
 import { formatDateTime } from "../../components/format.ts";
+import { ContactMessages } from "../inbox/contact-messages.tsx";
 
 const ContactPageDetails_contact = graphql(`
   fragment ContactPageDetails_contact on Contact {
@@ -245,6 +246,7 @@ export default function ContactPage() {
         </div>
         <LogActivityForm contactId={contact.id} />
       </div>
+      <ContactMessages contactId={contact.id} />
     </section>
   );
 }
