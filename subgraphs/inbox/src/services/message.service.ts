@@ -415,7 +415,7 @@ export class MessageService {
   /** Every message with these ids, the caller's; NOT_FOUND (and nothing changed) if any is not. */
   private async ownedAll(caller: AuthenticatedPrincipal, ids: string[]): Promise<Message[]> {
     const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
-    if (unique.length === 0 || unique.length > MAX_CHANGED_MESSAGES) {
+    if (ids.length === 0 || ids.length > MAX_CHANGED_MESSAGES) {
       throw badUserInput(`Give 1 to ${MAX_CHANGED_MESSAGES} message ids`, "ids");
     }
     const found = unique.every(isUuid)
