@@ -23,6 +23,10 @@ export const socialConfigShape = {
     .default("social"),
   /** Publish jobs one social process runs at once. */
   PUBLISH_CONCURRENCY: z.coerce.number().int().min(1).default(4),
+  /** Attempts at publishing a post before it FAILED, for failures worth retrying (5xx, 429, lost answers). */
+  PUBLISH_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  /** The first publishing retry's delay; each next one doubles it (a 429's Retry-After replaces it). */
+  PUBLISH_BACKOFF_MS: z.coerce.number().int().min(10).default(2_000),
   /** How long a job's lock lives without renewal: a killed worker's job is taken over after this. */
   SOCIAL_JOB_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** How often followers and follows are imported again from the networks. */
@@ -33,6 +37,8 @@ export const socialConfigShape = {
     .default(6 * 3600),
   /** How often a published post's likes, reposts and replies are read. */
   METRICS_POLL_SECONDS: z.coerce.number().int().min(5).default(3600),
+  /** For how many days after publishing a post's engagement is polled. */
+  METRICS_POLL_DAYS: z.coerce.number().min(0).default(7),
   /** How long a call to a network may take. */
   NETWORK_TIMEOUT_MS: z.coerce.number().int().min(500).default(15_000),
   /** Lets accounts be on http:// servers (local test networks); on by default outside production. */

@@ -1,11 +1,19 @@
 import type { AuthenticatedPrincipal, BaseSubgraphContext } from "@mary/kit";
 import DataLoader from "dataloader";
+import type { MetricsService } from "./services/metrics.service.ts";
+import type { PostEvents } from "./services/post-events.ts";
+import type { PostLoaders } from "./services/post-loaders.ts";
+import type { PostService } from "./services/post.service.ts";
 import type { SocialAccountService } from "./services/social-account.service.ts";
 import type { SocialAccount } from "./types/social-account.type.ts";
 
 export interface SocialContext extends BaseSubgraphContext {
   accounts: SocialAccountService;
   loaders: SocialLoaders;
+  posts: PostService;
+  metrics: MetricsService;
+  postEvents: PostEvents;
+  postLoaders: PostLoaders;
 }
 
 /** Per-request loaders: the workspace's own nodes by id, null for missing ones and for other workspaces'. */

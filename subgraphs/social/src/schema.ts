@@ -1,4 +1,6 @@
 import { buildFederatedSchema } from "@mary/kit";
+import { PostEventResolver } from "./resolvers/post-event.resolver.ts";
+import { PostResolver } from "./resolvers/post.resolver.ts";
 import { referenceResolvers } from "./resolvers/references.ts";
 import { SocialAccountResolver } from "./resolvers/social-account.resolver.ts";
 import { UsageResolver } from "./resolvers/usage.resolver.ts";
@@ -9,7 +11,7 @@ import { Usage } from "./types/workspace.type.ts";
 /** The social subgraph schema; needs no connections, so composition can build it offline. */
 export const buildSocialSchema = () =>
   buildFederatedSchema({
-    resolvers: [SocialAccountResolver, UsageResolver],
+    resolvers: [SocialAccountResolver, UsageResolver, PostResolver, PostEventResolver],
     orphanedTypes: [Usage, Contact, User],
     referenceResolvers,
   });

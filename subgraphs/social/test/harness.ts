@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AuthenticatedPrincipal, PlanName, Principal } from "@mary/kit";
 import { graphql, signedHeaders, TEST_ENV, type GraphQLResponse } from "@mary/kit/testing";
-import { startSocial, type SocialApp } from "../src/app.ts";
+import { startSocial, type SocialApp, type SocialOptions } from "../src/app.ts";
 import { loadSocialConfig } from "../src/config.ts";
 
 /** Neo4j as `scripts/services up` starts it. Neo4j Community has one database: tests keep apart by workspace. */
@@ -20,7 +20,7 @@ export interface Harness {
 }
 
 /** Starts the social subgraph on a free port against the local Neo4j; `stop` deletes every node of the workspaces it made. */
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(env: Record<string, string> = {}, options: SocialOptions = {}): Promise<Harness> {
   const app = await startSocial(
     loadSocialConfig({
       ...TEST_ENV,
@@ -29,6 +29,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       SOCIAL_QUEUE_PREFIX: `social-test-${randomUUID()}`,
       ...env,
     }),
+    options,
   );
   const workspaces: string[] = [];
   return {

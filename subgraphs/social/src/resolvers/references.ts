@@ -12,6 +12,12 @@ export const referenceResolvers: ReferenceResolvers = {
       return ctx.loaders.account.load(reference.id);
     },
   },
+  Post: {
+    __resolveReference: (reference: { id: string }, ctx: SocialContext) => {
+      requireScope(ctx.principal, "social:read");
+      return ctx.postLoaders.post.load(reference.id);
+    },
+  },
   // Contact.socialProfiles reads only the caller's workspace's graph, so nothing leaks through a foreign id.
   Contact: { __resolveReference: (reference: { id: string }) => ({ id: reference.id }) },
   User: { __resolveReference: (reference: { id: string }) => ({ id: reference.id }) },
