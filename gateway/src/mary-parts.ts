@@ -30,6 +30,8 @@ export interface MaryParts {
   plans: boolean;
   /** POST /webhooks/stripe, forwarded to billing (404 without it). */
   stripeWebhook: boolean;
+  /** GET /oauth/mastodon/callback, a Mastodon instance's redirect back, forwarded to social (404 without it). */
+  mastodonCallback: boolean;
   /** Subscription fields whose events replay from the first to each new subscription: agents' runs. */
   replayFromStart: string[];
 }
@@ -43,6 +45,7 @@ export function maryParts(supergraphSdl: string): MaryParts {
     accounts,
     plans: accounts && billing,
     stripeWebhook: billing,
+    mastodonCallback: resolvedBy("Mutation", "startMastodonConnect").has("social"),
     replayFromStart: resolvedBy("Subscription", "agentRunEvents").has("agents") ? ["agentRunEvents"] : [],
   };
 }
@@ -66,6 +69,7 @@ export function describeParts(parts: MaryParts, jwt: string, redis: boolean): st
     `Mary's accounts and API keys ${onOff(parts.accounts, "no users subgraph")}`,
     `plans and quotas ${onOff(parts.plans, parts.accounts ? "no billing subgraph" : "no accounts")}`,
     `/webhooks/stripe ${onOff(parts.stripeWebhook, "no billing subgraph: 404")}`,
+    `/oauth/mastodon/callback ${onOff(parts.mastodonCallback, "no social subgraph: 404")}`,
     `JWT ${jwt}`,
     `rate limits ${redis ? "on (Redis)" : "off (no REDIS_URL)"}`,
   ].join("; ");

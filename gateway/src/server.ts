@@ -155,6 +155,7 @@ function subscriptionShareKey(principal: GatewayPrincipal, document: DocumentNod
 }
 
 const STRIPE_WEBHOOK_PATH = "/webhooks/stripe";
+const MASTODON_CALLBACK_PATH = "/oauth/mastodon/callback";
 
 /** The subgraph that issues sessions: the only one cookie mode's headers go to and come from. */
 const SESSIONS_SUBGRAPH = "users";
@@ -293,6 +294,34 @@ async function forwardStripeWebhook(
 }
 
 /**
+ * A Mastodon instance's redirect back to Mary: the query goes to social with the gateway's signed
+ * header, and social's answer (a redirect to the accounts page) comes back as is.
+ */
+async function forwardMastodonCallback(
+  req: IncomingMessage,
+  res: ServerResponse,
+  socialUrl: string,
+  config: GatewayConfig,
+  headers: Record<string, string>,
+): Promise<void> {
+  if (req.method !== "GET") return sendJson(res, 405, { error: "Use GET" }, { allow: "GET" });
+  const target = new URL(MASTODON_CALLBACK_PATH, socialUrl);
+  target.search = new URL(req.url ?? "/", "http://localhost").search;
+  const response = await fetch(target, {
+    signal: AbortSignal.timeout(config.SUBGRAPH_TIMEOUT_MS),
+    redirect: "manual",
+    headers,
+  });
+  const location = response.headers.get("location");
+  res.writeHead(response.status, {
+    "content-type": response.headers.get("content-type") ?? "text/plain",
+    "cache-control": "no-store",
+    ...(location ? { location } : {}),
+  });
+  res.end(Buffer.from(await response.arrayBuffer()));
+}
+
+/**
  * Starts the public gateway on any supergraph: /graphql, /healthz and /readyz on one HTTP server,
  * and Mary's parts (see mary-parts.ts) when the supergraph has them, /webhooks/stripe among them.
  */
@@ -343,6 +372,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     return url;
   };
   const billingUrl = parts.stripeWebhook ? urlOf("billing") : undefined;
+  const socialUrl = parts.mastodonCallback ? urlOf("social") : undefined;
 
   const redisUrl = redisUrlFor(parts, config.REDIS_URL);
   const redis = redisUrl ? createRedis(redisUrl, log) : undefined;
@@ -406,6 +436,12 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       }
       if (billingUrl && path === STRIPE_WEBHOOK_PATH) {
         return await forwardStripeWebhook(req, res, billingUrl, config, {
+          ...gatewayHeader(),
+          [REQUEST_ID_HEADER]: requestId,
+        });
+      }
+      if (socialUrl && path === MASTODON_CALLBACK_PATH) {
+        return await forwardMastodonCallback(req, res, socialUrl, config, {
           ...gatewayHeader(),
           [REQUEST_ID_HEADER]: requestId,
         });

@@ -22,14 +22,26 @@ const foreign = (users: string) =>
 describe("maryParts", () => {
   test("Mary's own supergraph has every part, and requires Redis", () => {
     const parts = maryParts(marySupergraph);
-    expect(parts).toEqual({ accounts: true, plans: true, stripeWebhook: true, replayFromStart: ["agentRunEvents"] });
+    expect(parts).toEqual({
+      accounts: true,
+      plans: true,
+      stripeWebhook: true,
+      mastodonCallback: true,
+      replayFromStart: ["agentRunEvents"],
+    });
     expect(redisUrlFor(parts, undefined)).toBe("redis://127.0.0.1:6379");
     expect(redisUrlFor(parts, "redis://cache:6379")).toBe("redis://cache:6379");
   });
 
   test("a foreign supergraph with subgraphs named users and billing gets none, and Redis only when configured", () => {
     const parts = maryParts(foreign(`type Query { me: String }`));
-    expect(parts).toEqual({ accounts: false, plans: false, stripeWebhook: false, replayFromStart: [] });
+    expect(parts).toEqual({
+      accounts: false,
+      plans: false,
+      stripeWebhook: false,
+      mastodonCallback: false,
+      replayFromStart: [],
+    });
     expect(redisUrlFor(parts, undefined)).toBeUndefined();
     expect(redisUrlFor(parts, "redis://cache:6379")).toBe("redis://cache:6379");
   });

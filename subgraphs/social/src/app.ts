@@ -1,7 +1,21 @@
-import { createLogger, createRedis, SecretBox, startSubgraphServer, type RunningServer } from "@mary/kit";
-import type { SocialConfig } from "./config.ts";
+import {
+  createLogger,
+  createRedis,
+  GatewayClient,
+  SecretBox,
+  startSubgraphServer,
+  type RunningServer,
+} from "@mary/kit";
+import { allowsHttp, type SocialConfig } from "./config.ts";
 import { createLoaders, type SocialContext } from "./context.ts";
+import { createProviders } from "./providers/index.ts";
+import { MASTODON_CALLBACK_PATH, mastodonCallbackRoute } from "./routes/mastodon-callback.route.ts";
 import { buildSocialSchema } from "./schema.ts";
+import { ConnectService } from "./services/connect.service.ts";
+import { CrmContacts } from "./services/crm-directory.ts";
+import { GraphQueue } from "./services/graph-queue.ts";
+import { createGraphLoaders } from "./services/graph-loaders.ts";
+import { SocialGraphService } from "./services/social-graph.service.ts";
 import { MetricsQueue } from "./services/metrics-queue.ts";
 import { MetricsService } from "./services/metrics.service.ts";
 import { PostEvents } from "./services/post-events.ts";
@@ -20,6 +34,9 @@ export interface SocialApp extends RunningServer {
   publishing: PublishQueue;
   metricsQueue: MetricsQueue;
   metrics: MetricsService;
+  connect: ConnectService;
+  socialGraph: SocialGraphService;
+  graphQueue: GraphQueue;
 }
 
 export interface SocialOptions {
@@ -36,7 +53,8 @@ export async function startSocial(config: SocialConfig, options: SocialOptions =
   const accounts = new SocialAccountService(graph, secrets);
 
   // Publishing: posts, their events, the publish queue and engagement polling; workers in every process.
-  const network = new PublishNetwork(options.providers ?? (() => undefined), accounts, log);
+  const providers = createProviders(config, graph);
+  const network = new PublishNetwork(options.providers ?? providers.lookup, accounts, log);
   const postEvents = new PostEvents(redis);
   const posts = new PostService(graph, accounts, network, postEvents, log);
   const queueConnection = {
@@ -66,6 +84,36 @@ export async function startSocial(config: SocialConfig, options: SocialOptions =
   );
   metricsQueue.start((postId) => metrics.poll(postId));
 
+  // The follow graph (imported by a repeatable job per account) and connecting accounts.
+  const gateway = new GatewayClient(config.GATEWAY_URL, config.INTERNAL_SIGNING_SECRET, config.NETWORK_TIMEOUT_MS);
+  const socialGraph = new SocialGraphService(
+    graph,
+    accounts,
+    network,
+    new CrmContacts(gateway, log),
+    log,
+    config.GRAPH_SECOND_HOP_PROFILES,
+  );
+  const graphQueue = new GraphQueue({ ...queueConnection, refreshSeconds: config.GRAPH_REFRESH_SECONDS });
+  graphQueue.start(async ({ workspaceId, accountId }) => (await socialGraph.refresh(workspaceId, accountId)) !== null);
+  const connect = new ConnectService(
+    accounts,
+    providers.bluesky,
+    providers.mastodon,
+    graph,
+    secrets,
+    redis,
+    {
+      redirectUri: new URL(MASTODON_CALLBACK_PATH, config.PUBLIC_GATEWAY_ORIGIN).toString(),
+      accountsPageUrl: config.ACCOUNTS_PAGE_URL,
+      allowHttp: allowsHttp(config),
+      applicationName: config.MASTODON_APP_NAME,
+      keyPrefix: config.SOCIAL_QUEUE_PREFIX,
+    },
+    log,
+    (account) => graphQueue.track(account),
+  );
+
   const server = await startSubgraphServer<SocialContext>({
     name: "social",
     schema: await buildSocialSchema(),
@@ -74,6 +122,7 @@ export async function startSocial(config: SocialConfig, options: SocialOptions =
     signingSecret: config.INTERNAL_SIGNING_SECRET,
     introspection: config.NODE_ENV !== "production",
     subscriptions: true,
+    routes: { [MASTODON_CALLBACK_PATH]: mastodonCallbackRoute(connect) },
     log,
     createContext: (base) => ({
       ...base,
@@ -83,6 +132,9 @@ export async function startSocial(config: SocialConfig, options: SocialOptions =
       metrics,
       postEvents,
       postLoaders: createPostLoaders(base, posts, metrics),
+      connect,
+      socialGraph,
+      graphLoaders: createGraphLoaders(base, socialGraph),
     }),
     checkReady: async () => {
       await graph.ping();
@@ -97,10 +149,13 @@ export async function startSocial(config: SocialConfig, options: SocialOptions =
     publishing,
     metricsQueue,
     metrics,
+    connect,
+    socialGraph,
+    graphQueue,
     close: async () => {
       await server.close();
       postEvents.close();
-      await Promise.all([publishing.close(), metricsQueue.close()]);
+      await Promise.all([publishing.close(), metricsQueue.close(), graphQueue.close()]);
       await graph.close();
       redis.disconnect();
     },

@@ -41,6 +41,12 @@ export const socialConfigShape = {
   METRICS_POLL_DAYS: z.coerce.number().min(0).default(7),
   /** How long a call to a network may take. */
   NETWORK_TIMEOUT_MS: z.coerce.number().int().min(500).default(15_000),
+  /** The gateway's /graphql, through which social asks crm about contacts, as the caller. */
+  GATEWAY_URL: z.string().url().default("http://127.0.0.1:4000/graphql"),
+  /** The application name Mary registers on Mastodon instances (shown on its posts there). */
+  MASTODON_APP_NAME: z.string().min(1).max(100).default("Mary"),
+  /** How many followed profiles' own follows a graph refresh reads (the second hop suggestions count). */
+  GRAPH_SECOND_HOP_PROFILES: z.coerce.number().int().min(0).default(200),
   /** Lets accounts be on http:// servers (local test networks); on by default outside production. */
   NETWORK_ALLOW_HTTP: unsetWhenEmpty(z.enum(["true", "false"]).optional()),
 };

@@ -4,7 +4,10 @@ import type { MetricsService } from "./services/metrics.service.ts";
 import type { PostEvents } from "./services/post-events.ts";
 import type { PostLoaders } from "./services/post-loaders.ts";
 import type { PostService } from "./services/post.service.ts";
+import type { ConnectService } from "./services/connect.service.ts";
+import type { GraphLoaders } from "./services/graph-loaders.ts";
 import type { SocialAccountService } from "./services/social-account.service.ts";
+import type { SocialGraphService } from "./services/social-graph.service.ts";
 import type { SocialAccount } from "./types/social-account.type.ts";
 
 export interface SocialContext extends BaseSubgraphContext {
@@ -14,6 +17,9 @@ export interface SocialContext extends BaseSubgraphContext {
   metrics: MetricsService;
   postEvents: PostEvents;
   postLoaders: PostLoaders;
+  connect: ConnectService;
+  socialGraph: SocialGraphService;
+  graphLoaders: GraphLoaders;
 }
 
 /** Per-request loaders: the workspace's own nodes by id, null for missing ones and for other workspaces'. */

@@ -15,4 +15,10 @@ export const migrations: readonly string[] = [
   "CREATE CONSTRAINT post_id IF NOT EXISTS FOR (p:Post) REQUIRE p.id IS UNIQUE",
   "CREATE INDEX post_workspace IF NOT EXISTS FOR (p:Post) ON (p.workspaceId, p.createdAt)",
   "CREATE INDEX post_state IF NOT EXISTS FOR (p:Post) ON (p.state, p.scheduledAt)",
+  // The follow graph: profiles by Mary's id, FOLLOWS edges stamped by the import that last saw them.
+  "CREATE CONSTRAINT profile_id IF NOT EXISTS FOR (p:Profile) REQUIRE p.id IS UNIQUE",
+  "CREATE INDEX follows_seen IF NOT EXISTS FOR ()-[r:FOLLOWS]-() ON (r.seenAt)",
+  // Mastodon: one app registration per instance, and the publish attempts that findPublished checks.
+  "CREATE CONSTRAINT mastodon_app_origin IF NOT EXISTS FOR (m:MastodonApp) REQUIRE m.origin IS UNIQUE",
+  "CREATE CONSTRAINT mastodon_publication_key IF NOT EXISTS FOR (p:MastodonPublication) REQUIRE (p.accountId, p.postId) IS UNIQUE",
 ];

@@ -72,6 +72,12 @@ export interface NetworkProvider<Tokens = unknown> {
   deletePost(session: AccountSession<Tokens>, remoteId: string): Promise<void>;
   metrics(session: AccountSession<Tokens>, remoteId: string): Promise<PostMetrics>;
   follows(session: AccountSession<Tokens>, cursor: string | null): Promise<RemotePage<RemoteProfile>>;
+  /** Whom another profile follows, as far as the network shows: the second hop that suggestions count common neighbours on. */
+  followsOf(
+    session: AccountSession<Tokens>,
+    profile: Pick<RemoteProfile, "remoteId">,
+    cursor: string | null,
+  ): Promise<RemotePage<RemoteProfile>>;
   followers(session: AccountSession<Tokens>, cursor: string | null): Promise<RemotePage<RemoteProfile>>;
   /** A profile by handle, for following and for linking a CRM contact. */
   lookup(session: AccountSession<Tokens>, handle: string): Promise<RemoteProfile>;
