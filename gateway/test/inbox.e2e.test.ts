@@ -298,7 +298,7 @@ describe("the inbox through the gateway, against the real mail server", () => {
       const live = subscribe(client, EVENTS);
       const theirs = subscribe(otherClient, EVENTS);
       await new Promise((resolve) => setTimeout(resolve, 300));
-      await deliver({ to: user.address, subject: "Live one" });
+      const liveOneId = await deliver({ to: user.address, subject: "Live one" });
       await syncNow(accountId);
       await until(async () => live.results.some((r: any) => r.data?.inboxEvents.type === "NEW_MESSAGE"));
       await until(async () => live.results.some((r: any) => r.data?.inboxEvents.syncState === "IDLE"));
@@ -323,9 +323,12 @@ describe("the inbox through the gateway, against the real mail server", () => {
       expect(resumed.results.map((r: any) => r.data.inboxEvents.cursor)).toEqual(
         events.slice(1).map((e: any) => e.cursor),
       );
-      await deliver({ to: user.address, subject: "Live two" });
+      await deliver({ to: user.address, subject: "Live two", inReplyTo: liveOneId });
       await syncNow(accountId);
       await until(async () => resumed.results.some((r: any) => r.data?.inboxEvents.message?.subject === "Live two"));
+      // Read afresh for each event, though the subscription began before: the thread now has two.
+      const two = resumed.results.find((r: any) => r.data?.inboxEvents.message?.subject === "Live two") as any;
+      expect(two.data.inboxEvents.message.thread.messageCount).toBe(2);
       const cursors = resumed.results.map((r: any) => r.data.inboxEvents.cursor);
       expect(new Set(cursors).size).toBe(cursors.length);
       live.unsubscribe();

@@ -26,7 +26,11 @@ export class EventResolver {
       description: "Start after this event's cursor (to resume); from now on when omitted.",
     })
     _after: string | null,
+    @Ctx() ctx: InboxContext,
   ): InboxEvent {
+    // A subscription keeps one context for all its events: each event's fields read afresh.
+    ctx.em.clear();
+    for (const loader of Object.values(ctx.loaders)) loader.clearAll();
     return toInboxEvent(event);
   }
 
