@@ -173,6 +173,7 @@ export async function startPlatform(
     SOCIAL_PORT: "0",
     NEO4J_URL: servers.neo4jUrl ?? process.env.NEO4J_URL ?? "bolt://127.0.0.1:7687",
     PUBLIC_GATEWAY_ORIGIN: `http://127.0.0.1:${gatewayPort}`,
+    GATEWAY_URL: `http://127.0.0.1:${gatewayPort}/graphql`,
     // Each platform has its own queues, so platforms sharing one Redis never take each other's jobs.
     SOCIAL_QUEUE_PREFIX: `social-${randomUUID()}`,
   };
