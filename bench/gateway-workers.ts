@@ -251,11 +251,20 @@ try {
   }
   console.log("");
   const last = results.at(-1)!;
+  const bench = last.subgraphCores + last.loadCores;
+  const idle = Math.max(0, last.idleCores);
+  let verdict: string;
+  if (last.otherCores > 0.25 * CORES) {
+    verdict = `other processes held ${last.otherCores.toFixed(2)} cores: the gateway got what they left, so these figures say little about workers; run it on a quiet machine`;
+  } else if (idle < 0.15 * CORES) {
+    verdict =
+      `nothing was left idle: the ${CORES} cores are the limit, not the gateway. The subgraphs and the load generator need their ${bench.toFixed(2)} on the same cores, ` +
+      `so ${last.side.workers} workers share about ${(CORES - bench - last.otherCores).toFixed(2)} cores, and more workers than that only split the same CPU (and pay for switching between them)`;
+  } else {
+    verdict = `${idle.toFixed(2)} cores stayed idle, so the gateway waited on something else: the load generator (its event loop above) or the subgraphs`;
+  }
   console.log(
-    `what limits it: with ${last.side.workers} workers the gateway used ${last.gatewayCores.toFixed(2)} of ${CORES} cores, while the subgraphs and the load generator took ${(last.subgraphCores + last.loadCores).toFixed(2)} on the same cores` +
-      (last.idleCores < 0.15 * CORES
-        ? " and nothing was left idle: the machine, not the gateway, is the limit (more workers than the cores the gateway can have only share the same CPU)."
-        : `; ${Math.max(0, last.idleCores).toFixed(2)} cores stayed idle, so something else waited (the load generator's event loop, or the subgraphs).`),
+    `what limits it: with ${last.side.workers} workers the gateway used ${last.gatewayCores.toFixed(2)} of ${CORES} cores; ${verdict}.`,
   );
   if (results.some((r) => r.otherCores > 0.1 * CORES)) {
     console.log(
