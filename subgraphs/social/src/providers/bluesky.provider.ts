@@ -45,9 +45,16 @@ const POST = "app.bsky.feed.post";
 const FOLLOW = "app.bsky.graph.follow";
 const PAGE = 100;
 
-/** The PDS said it has no AppView to send app.bsky.* reads to (a bare PDS, as in the local test network). */
+/** The PDS said it has no AppView to send app.bsky.* reads to (a bare PDS). */
 const isNoAppView = (error: unknown) =>
   error instanceof XRPCError && error.status === 400 && /no service configured/i.test(error.message);
+
+/**
+ * The PDS could not reach its AppView (502 UpstreamFailure: down, or a placeholder such as the
+ * local test network's): reads the repository itself can answer fall back to it.
+ */
+const isAppViewUnreachable = (error: unknown) =>
+  isNoAppView(error) || (error instanceof XRPCError && error.status === 502 && error.error === "UpstreamFailure");
 
 const isRecordNotFound = (error: unknown) =>
   error instanceof XRPCError &&
@@ -229,7 +236,7 @@ export class BlueskyProvider implements NetworkProvider<BlueskyTokens> {
       });
       return { items: data.follows.map((view) => this.toProfile(view)), cursor: data.cursor ?? null };
     } catch (error) {
-      if (!isNoAppView(error)) throw this.toNetworkError(error, false);
+      if (!isAppViewUnreachable(error)) throw this.toNetworkError(error, false);
     }
     // A bare PDS: the follows are the repository's own follow records (only repositories it hosts).
     let page;
@@ -486,7 +493,7 @@ export class BlueskyProvider implements NetworkProvider<BlueskyTokens> {
       const { data } = await agent.app.bsky.actor.getProfile({ actor: did });
       return this.toProfile(data);
     } catch (error) {
-      if (!isNoAppView(error)) throw this.toNetworkError(error, false);
+      if (!isAppViewUnreachable(error)) throw this.toNetworkError(error, false);
     }
     let handle = knownHandle ?? did;
     try {

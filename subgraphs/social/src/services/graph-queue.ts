@@ -65,7 +65,7 @@ export class GraphQueue {
   async track(account: Pick<SocialAccount, "id" | "workspaceId">): Promise<void> {
     await this.queue.upsertJobScheduler(
       schedulerId(account.id),
-      { every: this.options.refreshSeconds * 1_000, immediately: true },
+      { every: this.options.refreshSeconds * 1_000 },
       { name: "graph", data: { workspaceId: account.workspaceId, accountId: account.id } },
     );
   }

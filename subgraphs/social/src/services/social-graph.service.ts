@@ -111,9 +111,9 @@ export class SocialGraphService {
         followers = read.count;
         if (read.complete) await this.prune(meId, "in", stamp);
       } catch (error) {
-        // A bare PDS has no AppView to list followers: the graph keeps what it had.
-        if (!(error instanceof NetworkError && error.kind === "refused")) throw error;
-        this.log.info({ accountId, reason: error.message }, "followers are not available from this network");
+        // A bare PDS has no AppView to list followers (or it is down): the graph keeps what it had.
+        if (error instanceof NetworkError && error.kind === "auth") throw error;
+        this.log.info({ err: error, accountId }, "followers are not available from this network now");
       }
 
       let secondHop = 0;
