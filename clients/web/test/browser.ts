@@ -104,7 +104,9 @@ interface AxeViolation {
  * LOCAL_TOKEN_INTERVAL_MS).
  */
 export async function startWebPlatform(env: Record<string, string> = {}): Promise<WebPlatform> {
-  const [platform, outDir] = await Promise.all([startPlatform(env), buildWebApp()]);
+  // The inbox looks for new mail every second (60 s by default), so mail delivered during a test
+  // shows up in the app within a test's patience.
+  const [platform, outDir] = await Promise.all([startPlatform({ SYNC_POLL_SECONDS: "1", ...env }), buildWebApp()]);
   const server = await serveWebApp(outDir, platform.gatewayOrigin);
   const webUrl = server.resolvedUrls?.local[0]?.replace(/\/$/, "") ?? "";
   const browser = await launchChromium();

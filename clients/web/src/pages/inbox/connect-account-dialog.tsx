@@ -53,7 +53,7 @@ const FIELDS = [
 const SECURITY: readonly { value: ConnectionSecurity; label: string }[] = [
   { value: "TLS", label: "TLS" },
   { value: "STARTTLS", label: "STARTTLS" },
-  { value: "NONE", label: "None (trusted network only)" },
+  { value: "NONE", label: "None" },
 ];
 
 /** The server's refusal of a log-in names the host it tried; the person fixes the password. */
@@ -193,7 +193,7 @@ function ConnectForm({
             />
           )}
         </Field>
-        <Field label="IMAP port" error={errors.imapPort} hint="Empty: 993 with TLS, else 143.">
+        <Field label="IMAP port" error={errors.imapPort} hint="Empty: 993 (TLS) or 143">
           {(props) => <input {...props} inputMode="numeric" {...form.register("imapPort", portRule)} />}
         </Field>
         <Field label="IMAP security" error={errors.imapSecurity}>
@@ -220,7 +220,7 @@ function ConnectForm({
             />
           )}
         </Field>
-        <Field label="SMTP port" error={errors.smtpPort} hint="Empty: 465 with TLS, else 587.">
+        <Field label="SMTP port" error={errors.smtpPort} hint="Empty: 465 (TLS) or 587">
           {(props) => <input {...props} inputMode="numeric" {...form.register("smtpPort", portRule)} />}
         </Field>
         <Field label="SMTP security" error={errors.smtpSecurity}>
