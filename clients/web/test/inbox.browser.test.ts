@@ -56,18 +56,23 @@ describe("the inbox pages", { timeout: 90_000 }, () => {
   let ada: MailUser;
   let adaContactId = "";
   let renewalId = "";
-  let token = "";
   const gql = async <T = any>(query: string, variables: Record<string, unknown> = {}) => {
-    const response = await web.platform.gql<T>(query, variables, token);
+    // Access tokens live 10 s here: a fresh one for each call.
+    const response = await web.platform.gql<T>(query, variables, await web.accessTokenOf(account));
     if (!response.data) throw new Error(`${query}: ${JSON.stringify(response.errors)}`);
     return response.data;
   };
 
   beforeAll(async () => {
-    [web, mailbox, ada] = await Promise.all([startWebPlatform(), createMailUser(), createMailUser()]);
+    // Access tokens live 10 s (the least users allows), so the app refreshes its session while the
+    // inbox is open, which reconnects the WebSocket: inboxEvents has to resume with `after`.
+    [web, mailbox, ada] = await Promise.all([
+      startWebPlatform({ ACCESS_TOKEN_TTL_SECONDS: "10" }),
+      createMailUser(),
+      createMailUser(),
+    ]);
     page = await web.newPage();
     account = await web.signUp(page);
-    token = await web.accessTokenOf(account);
     // Ada is a contact with an open deal, and has a mailbox of her own for the reply.
     const { createContact } = await gql(
       `mutation ($input: CreateContactInput!) { createContact(input: $input) { id } }`,
@@ -99,6 +104,19 @@ describe("the inbox pages", { timeout: 90_000 }, () => {
   });
 
   it("connects a mailbox (a wrong password refused under its field), lists mail by category, shows new mail live, searches", async () => {
+    /** The variables of each subscribe message the page sends for inboxEvents. */
+    const subscribed: { after?: string | null }[] = [];
+    page.on("websocket", (socket) =>
+      socket.on("framesent", ({ payload }) => {
+        const message = JSON.parse(String(payload)) as {
+          type: string;
+          payload?: { operationName?: string; variables?: { after?: string | null } };
+        };
+        if (message.type === "subscribe" && message.payload?.operationName === "InboxPageEvents") {
+          subscribed.push(message.payload.variables ?? {});
+        }
+      }),
+    );
     await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Inbox" }).click();
     await page.getByRole("heading", { level: 1, name: "Inbox" }).waitFor();
     await page.getByText("No mail account yet").waitFor();
@@ -147,6 +165,10 @@ describe("the inbox pages", { timeout: 90_000 }, () => {
     await categories.getByRole("link", { name: "All" }).click();
     await expect.poll(() => sortedSubjects(page), soon).toEqual(["Renewal terms", "This week in anvils"]);
 
+    // After a token refresh the socket connects again, and the subscription resumes after the
+    // last event it received (the syncs' SYNC_STATE events, every second).
+    await until(async () => subscribed.some((variables) => variables.after), 20_000);
+    expect(subscribed[0]?.after ?? null).toBeNull();
     // Mail delivered while the page is open appears without a reload.
     await page.evaluate(`window.__sameDocument = true`);
     await deliver({ from: "Sam Sender <sam@sender.test>", to: mailbox.address, subject: "Lunch on Friday?" });
