@@ -352,6 +352,19 @@ describe("deleting", () => {
     await ok(owner, DELETE, { id: draft.id });
     expect(await postCount(owner)).toBe(0);
   });
+
+  test("a published post of a disconnected account is only forgotten by Mary", async () => {
+    const owner = h.member();
+    const account = await connected(owner);
+    const { data } = await createPost(owner, { accountId: account.id, text: "orphan", publishNow: true });
+    const post = await settled(owner, data.createPost.id);
+    await ok(owner, `mutation ($id: ID!) { disconnectSocialAccount(id: $id) }`, { id: account.id });
+    expect((await postOf(owner, post.id)).account).toBeNull();
+    const deletesBefore = bluesky.callsOf("deletePost").length;
+    expect((await ok(owner, `mutation ($id: ID!) { deletePost(id: $id) }`, { id: post.id })).deletePost).toBe(post.id);
+    expect(bluesky.callsOf("deletePost")).toHaveLength(deletesBefore);
+    expect(await postCount(owner)).toBe(0);
+  });
 });
 
 describe("tenancy", () => {
@@ -401,7 +414,11 @@ describe("tenancy", () => {
       posts(first: $first, after: $after, filter: $filter) { edges { node { text } } pageInfo { hasNextPage endCursor } } }`;
     const first = await ok(owner, LIST, { first: 2, filter: { accountId: a.id } });
     expect(first.posts.edges.map((e: any) => e.node.text)).toEqual(["a2", "a1"]);
-    const next = await ok(owner, LIST, { first: 2, after: first.posts.pageInfo.endCursor, filter: { accountId: a.id } });
+    const next = await ok(owner, LIST, {
+      first: 2,
+      after: first.posts.pageInfo.endCursor,
+      filter: { accountId: a.id },
+    });
     expect(next.posts.edges.map((e: any) => e.node.text)).toEqual(["a0"]);
     expect(next.posts.pageInfo.hasNextPage).toBe(false);
     expect((await ok(owner, LIST, { filter: { state: "PUBLISHED" } })).posts.edges).toEqual([]);

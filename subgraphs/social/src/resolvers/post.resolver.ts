@@ -82,7 +82,8 @@ export class PostResolver {
   @Mutation(() => ID, {
     description:
       "Deletes a post; a published one is deleted on its network first (SERVICE_UNAVAILABLE, and nothing deleted, " +
-      "when the network cannot be reached). BAD_USER_INPUT while it is being published. Returns its id.",
+      "when the network cannot be reached), unless its account was disconnected (then only Mary forgets it). " +
+      "BAD_USER_INPUT while it is being published. Returns its id.",
   })
   deletePost(@Arg("id", () => ID, { description: "The post's id." }) id: string, @Ctx() ctx: SocialContext) {
     return ctx.posts.delete(requireScope(ctx.principal, "social:write"), id);

@@ -342,7 +342,8 @@ export class PostService {
 
   /**
    * Deletes the post; a published one is deleted on the network first (and stays in Mary when the
-   * network cannot be reached). A post being published cannot be deleted until it is published or failed.
+   * network cannot be reached), unless its account was disconnected. A post being published cannot
+   * be deleted until it is published or failed.
    */
   async delete(caller: AuthenticatedPrincipal, id: string): Promise<string> {
     const post = await this.get(caller, id);
@@ -350,9 +351,11 @@ export class PostService {
       throw badUserInput("The post is being published; delete it once it is published or has failed", "id");
     }
     if (post.state === "PUBLISHED") {
+      // A disconnected account's post can only be forgotten: Mary has no credentials for the network any more.
       const account = (await this.accounts.byIds(caller.workspaceId, [post.accountId]))[0];
-      if (!account) throw badUserInput("The post's account is disconnected: delete the post on the network", "id");
-      await this.network.call(account, (provider, session) => provider.deletePost(session, post.remoteId!));
+      if (account && post.remoteId) {
+        await this.network.call(account, (provider, session) => provider.deletePost(session, post.remoteId!));
+      }
     }
     const { records } = await this.graph.write<{ id: string }>(
       `MATCH (p:Post {id: $id, workspaceId: $workspaceId})
