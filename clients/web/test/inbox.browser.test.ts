@@ -263,8 +263,11 @@ describe("the inbox pages", { timeout: 90_000 }, () => {
     expect(await reply.getByLabel("To").inputValue()).toContain(ada.address);
     expect(await reply.getByLabel("Subject").inputValue()).toBe("Re: Renewal terms");
 
-    // A reload keeps the draft; an edit is saved as it is sent.
+    // A reload keeps the draft, and so does coming back to the thread; an edit is saved as it is sent.
     await page.reload();
+    await reply.getByText("Status: Draft").waitFor();
+    await page.goto(page.url().split("?")[0]!);
+    await page.getByRole("button", { name: "Continue your draft reply" }).click();
     await reply.getByText("Status: Draft").waitFor();
     await reply.getByLabel("Message").fill("Yes, the terms work for us.\n\nGrace");
     await web.screenshot(page, "inbox-reply");

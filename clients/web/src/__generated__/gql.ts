@@ -69,6 +69,7 @@ type Documents = {
     "\n  query ContactMessages($id: ID!, $after: String) {\n    contact(id: $id) {\n      id\n      messages(first: 10, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            subject\n            snippet\n            sentAt\n            seen\n            from {\n              email\n              name\n            }\n            thread {\n              id\n            }\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.ContactMessagesDocument,
     "\n  fragment DraftEditor_draft on Draft {\n    id\n    subject\n    body\n    state\n    sentAt\n    sendError\n    updatedAt\n    inReplyTo\n    toAddresses {\n      name\n      email\n    }\n    ccAddresses {\n      name\n      email\n    }\n    account {\n      id\n      address\n    }\n  }\n": typeof types.DraftEditor_DraftFragmentDoc,
     "\n  query DraftReplyDraft($id: ID!) {\n    draft(id: $id) {\n      id\n      ...DraftEditor_draft\n    }\n  }\n": typeof types.DraftReplyDraftDocument,
+    "\n  query DraftReplyOpenDrafts {\n    drafts(first: 50) {\n      edges {\n        node {\n          id\n          state\n          replyToMessageId\n          updatedAt\n        }\n      }\n    }\n  }\n": typeof types.DraftReplyOpenDraftsDocument,
     "\n  mutation DraftReplyWrite($messageId: ID!, $instructions: String) {\n    draftReply(messageId: $messageId, instructions: $instructions) {\n      id\n      ...DraftEditor_draft\n    }\n  }\n": typeof types.DraftReplyWriteDocument,
     "\n  mutation DraftEditorUpdate($id: ID!, $input: UpdateDraftInput!) {\n    updateDraft(id: $id, input: $input) {\n      id\n      ...DraftEditor_draft\n    }\n  }\n": typeof types.DraftEditorUpdateDocument,
     "\n  mutation DraftEditorSend($id: ID!) {\n    sendDraft(id: $id) {\n      id\n      ...DraftEditor_draft\n    }\n  }\n": typeof types.DraftEditorSendDocument,
@@ -152,6 +153,7 @@ const documents: Documents = {
     "\n  query ContactMessages($id: ID!, $after: String) {\n    contact(id: $id) {\n      id\n      messages(first: 10, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            subject\n            snippet\n            sentAt\n            seen\n            from {\n              email\n              name\n            }\n            thread {\n              id\n            }\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.ContactMessagesDocument,
     "\n  fragment DraftEditor_draft on Draft {\n    id\n    subject\n    body\n    state\n    sentAt\n    sendError\n    updatedAt\n    inReplyTo\n    toAddresses {\n      name\n      email\n    }\n    ccAddresses {\n      name\n      email\n    }\n    account {\n      id\n      address\n    }\n  }\n": types.DraftEditor_DraftFragmentDoc,
     "\n  query DraftReplyDraft($id: ID!) {\n    draft(id: $id) {\n      id\n      ...DraftEditor_draft\n    }\n  }\n": types.DraftReplyDraftDocument,
+    "\n  query DraftReplyOpenDrafts {\n    drafts(first: 50) {\n      edges {\n        node {\n          id\n          state\n          replyToMessageId\n          updatedAt\n        }\n      }\n    }\n  }\n": types.DraftReplyOpenDraftsDocument,
     "\n  mutation DraftReplyWrite($messageId: ID!, $instructions: String) {\n    draftReply(messageId: $messageId, instructions: $instructions) {\n      id\n      ...DraftEditor_draft\n    }\n  }\n": types.DraftReplyWriteDocument,
     "\n  mutation DraftEditorUpdate($id: ID!, $input: UpdateDraftInput!) {\n    updateDraft(id: $id, input: $input) {\n      id\n      ...DraftEditor_draft\n    }\n  }\n": types.DraftEditorUpdateDocument,
     "\n  mutation DraftEditorSend($id: ID!) {\n    sendDraft(id: $id) {\n      id\n      ...DraftEditor_draft\n    }\n  }\n": types.DraftEditorSendDocument,
@@ -414,6 +416,10 @@ export function graphql(source: "\n  fragment DraftEditor_draft on Draft {\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query DraftReplyDraft($id: ID!) {\n    draft(id: $id) {\n      id\n      ...DraftEditor_draft\n    }\n  }\n"): (typeof documents)["\n  query DraftReplyDraft($id: ID!) {\n    draft(id: $id) {\n      id\n      ...DraftEditor_draft\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DraftReplyOpenDrafts {\n    drafts(first: 50) {\n      edges {\n        node {\n          id\n          state\n          replyToMessageId\n          updatedAt\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query DraftReplyOpenDrafts {\n    drafts(first: 50) {\n      edges {\n        node {\n          id\n          state\n          replyToMessageId\n          updatedAt\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

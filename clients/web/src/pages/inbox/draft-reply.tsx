@@ -45,6 +45,22 @@ const DraftReplyDraft = graphql(`
   }
 `);
 
+/** The caller's newest drafts: an unsent reply in this thread is offered again. */
+const DraftReplyOpenDrafts = graphql(`
+  query DraftReplyOpenDrafts {
+    drafts(first: 50) {
+      edges {
+        node {
+          id
+          state
+          replyToMessageId
+          updatedAt
+        }
+      }
+    }
+  }
+`);
+
 const WriteReply = graphql(`
   mutation DraftReplyWrite($messageId: ID!, $instructions: String) {
     draftReply(messageId: $messageId, instructions: $instructions) {
@@ -78,11 +94,14 @@ const SendDraft = graphql(`
  */
 export function DraftReply({
   messageId,
+  threadMessageIds,
   draftId,
   onDraft,
 }: {
   /** The message replied to (the thread's latest from someone else). */
   messageId: string;
+  /** Every message of the thread shown: a draft replying to any of them is this thread's. */
+  threadMessageIds: readonly string[];
   draftId: string | null;
   onDraft: (draftId: string | null) => void;
 }) {
@@ -91,13 +110,28 @@ export function DraftReply({
   const [error, setError] = useState<unknown>(null);
   const instructionsId = useId();
   const [instructions, setInstructions] = useState("");
+  const drafts = useQuery(DraftReplyOpenDrafts, { fetchPolicy: "cache-and-network", skip: Boolean(draftId) });
 
   if (draftId) return <DraftLoader draftId={draftId} onGone={() => onDraft(null)} />;
+  const unsent = drafts.data?.drafts.edges
+    .map((edge) => edge.node)
+    .find(
+      (draft) =>
+        (draft.state === "DRAFT" || draft.state === "FAILED") &&
+        draft.replyToMessageId !== null &&
+        draft.replyToMessageId !== undefined &&
+        threadMessageIds.includes(draft.replyToMessageId),
+    );
   if (!open) {
     return (
-      <p>
-        <button type="button" className="primary" onClick={() => setOpen(true)}>
-          Draft a reply
+      <p className="row">
+        {unsent ? (
+          <button type="button" className="primary" onClick={() => onDraft(unsent.id)}>
+            Continue your draft reply
+          </button>
+        ) : null}
+        <button type="button" className={unsent ? "" : "primary"} onClick={() => setOpen(true)}>
+          {unsent ? "Draft another reply" : "Draft a reply"}
         </button>
       </p>
     );

@@ -199,6 +199,7 @@ function ThreadView({ threadId }: { threadId: string }) {
       {replyTo ? (
         <DraftReply
           messageId={replyTo}
+          threadMessageIds={edges.map((edge) => edge.node.id)}
           draftId={params.get("draft")}
           onDraft={(draftId) =>
             setParams(
