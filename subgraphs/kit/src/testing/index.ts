@@ -8,6 +8,7 @@ import { PRINCIPAL_HEADER, signPrincipal, type Principal } from "../principal.ts
 
 export * from "./caldav.ts";
 export * from "./mail.ts";
+export * from "./social.ts";
 
 /** The signing secret tests share between the gateway and the subgraphs they start. */
 export const TEST_SIGNING_SECRET = "mary-test-signing-secret-0123456789abcdef";
