@@ -184,6 +184,8 @@ describe("data services", () => {
       ["stripe-mock", "127.0.0.1:12111", "up"],
       ["mail", "127.0.0.1:2525", "up"],
       ["radicale", "127.0.0.1:5232", "up"],
+      ["gotosocial", "127.0.0.1:8980", "up"],
+      ["pds", "127.0.0.1:2583", "up"],
     ]);
     const up = await services("up");
     expect(up.stdout).not.toMatch(/starting|install|go build|mvn/);
