@@ -278,6 +278,7 @@ describe("the inbox through the gateway, against the real mail server", () => {
     const response = await platform.gql(CONNECT, { input: mailInput(user, "not-the-password") }, account.accessToken);
     expect(errorCode(response)).toBe("BAD_USER_INPUT");
     expect(response.errors?.[0]?.message).toMatch(/refused the user name or password/);
+    expect(response.errors?.[0]?.extensions?.field).toBe("password");
     expect(await ok(account, `{ mailAccounts { edges { node { id } } } }`)).toEqual({ mailAccounts: { edges: [] } });
   });
 
@@ -334,6 +335,17 @@ describe("the inbox through the gateway, against the real mail server", () => {
       live.unsubscribe();
       theirs.unsubscribe();
       resumed.unsubscribe();
+      // The cursor read with the lists: a subscription from it gets what happened after the read, and nothing before.
+      const { inboxEventsCursor } = await ok(account, `{ inboxEventsCursor }`);
+      const afterRead = await deliver({ to: user.address, subject: "After the read" });
+      await syncNow(accountId);
+      const fromCursor = subscribe(client, EVENTS, { after: inboxEventsCursor });
+      await until(async () =>
+        fromCursor.results.some((r: any) => r.data?.inboxEvents.message?.subject === "After the read"),
+      );
+      expect(afterRead).toBeTruthy();
+      expect(fromCursor.results.some((r: any) => r.data?.inboxEvents.message?.subject === "Live two")).toBe(false);
+      fromCursor.unsubscribe();
       const bad = subscribe(client, EVENTS, { after: "not-a-cursor" });
       await bad.received(1);
       expect(bad.results[0]!.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");

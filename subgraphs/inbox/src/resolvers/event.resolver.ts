@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { Arg, Ctx, FieldResolver, Resolver, Root, Subscription } from "type-graphql";
+import { Arg, Ctx, FieldResolver, Query, Resolver, Root, Subscription } from "type-graphql";
 import { requireScope } from "@mary/kit";
 import type { InboxContext } from "../context.ts";
 import { MailAccount } from "../entities/mail-account.entity.ts";
@@ -10,6 +10,16 @@ import { InboxEvent, toInboxEvent } from "../types/event.type.ts";
 
 @Resolver(() => InboxEvent)
 export class EventResolver {
+  @Query(() => String, {
+    description:
+      "The cursor of the caller's latest inbox event. Read it with the lists, then subscribe to inboxEvents with it as " +
+      "`after`: nothing that happens in between is missed.",
+  })
+  inboxEventsCursor(@Ctx() ctx: InboxContext): Promise<string> {
+    const caller = requireScope(ctx.principal, "inbox:read");
+    return ctx.events.latestCursor(caller.workspaceId, caller.userId);
+  }
+
   @Subscription(() => InboxEvent, {
     description:
       "The caller's inbox as it changes: new messages, triage verdicts and sync states of their own accounts. With " +

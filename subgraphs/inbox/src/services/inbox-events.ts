@@ -88,6 +88,21 @@ export class InboxEvents {
     if (failed) throw failed[0];
   }
 
+  /**
+   * The cursor of the member's latest event ("0-0" before any): a client that reads its lists and
+   * then subscribes with this `after` misses nothing that happened in between.
+   */
+  async latestCursor(workspaceId: string, userId: string): Promise<string> {
+    const [latest] = (await this.redis.xrevrange(
+      inboxStreamKey(workspaceId, userId),
+      "+",
+      "-",
+      "COUNT",
+      1,
+    )) as StreamEntry[];
+    return eventCursor(latest?.[0] ?? "0-0");
+  }
+
   /** Up to `limit` events of a stream after the entry `afterId`, in order. */
   async read(key: string, afterId: string, limit = READ_BATCH): Promise<StoredInboxEvent[]> {
     const entries = (await this.redis.xrange(key, `(${afterId}`, "+", "COUNT", limit)) as StreamEntry[];

@@ -76,7 +76,8 @@ export class MailAccountService {
       await verifyMailLogin(this.loginWith(account, secret));
     } catch (error) {
       if (error instanceof MailConnectionError) {
-        throw badUserInput(error.message, error.side === "IMAP" ? "imapHost" : "smtpHost");
+        const field = error.kind === "auth" ? "password" : error.side === "IMAP" ? "imapHost" : "smtpHost";
+        throw badUserInput(error.message, field);
       }
       throw error;
     }

@@ -56,9 +56,6 @@ const SECURITY: readonly { value: ConnectionSecurity; label: string }[] = [
   { value: "NONE", label: "None" },
 ];
 
-/** The server's refusal of a log-in names the host it tried; the person fixes the password. */
-const LOGIN_REFUSED = /refused the user name or password/i;
-
 const portRule = {
   validate: (value: string) =>
     value.trim() === "" || (/^\d+$/.test(value.trim()) && Number(value) >= 1 && Number(value) <= 65535)
@@ -144,7 +141,7 @@ function ConnectForm({
       const byField = Object.entries(fieldErrors(caught));
       let placed = byField.length > 0;
       for (const [field, message] of byField) {
-        const target = LOGIN_REFUSED.test(message) ? "password" : FIELDS.find((name) => name === field);
+        const target = FIELDS.find((name) => name === field);
         if (target) form.setError(target, { type: "server", message });
         else placed = false;
       }

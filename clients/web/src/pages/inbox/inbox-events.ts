@@ -44,15 +44,18 @@ const InboxPageEvents = graphql(`
 const resume: Resume = (data) => ({ after: (data as unknown as InboxPageEventsSubscription).inboxEvents.cursor });
 
 /**
- * Follows inboxEvents while the page is open. `views()` gives the list on screen, so a search
+ * Follows inboxEvents while the page is open, from `after` (the cursor read before the lists;
+ * nothing is followed until it is known). `views()` gives the list on screen, so a search
  * result loses a message that left its folder. Returns the latest new mail's words (for a polite
  * announcement) and the subscription's error.
  */
-export function useInboxEvents(views: () => InboxView[]) {
+export function useInboxEvents(views: () => InboxView[], after: string | null) {
   const client = useApolloClient();
   const [announcement, setAnnouncement] = useState("");
   const seen = useRef(new Set<string>());
   const { error, restart } = useSubscription(InboxPageEvents, {
+    variables: { after },
+    skip: after === null,
     context: { resume },
     onData: ({ data }) => {
       const event = data.data?.inboxEvents;

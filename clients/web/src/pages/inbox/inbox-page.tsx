@@ -13,6 +13,7 @@ import { MessageList } from "./message-list.tsx";
 
 const InboxAccounts = graphql(`
   query InboxAccounts {
+    inboxEventsCursor
     mailAccounts(first: 100) {
       edges {
         node {
@@ -64,7 +65,14 @@ export default function InboxPage() {
   const [connected, setConnected] = useState<string | null>(null);
   const accounts = useQuery(InboxAccounts);
   const views = useRef<InboxView[]>([]);
-  const events = useInboxEvents(() => views.current);
+  // Events are followed from the cursor read with the accounts, before any list: whatever
+  // happens while the lists load arrives as events (placing a message twice changes nothing).
+  const [eventsFrom, setEventsFrom] = useState<string | null>(null);
+  const firstCursor = accounts.data?.inboxEventsCursor ?? null;
+  useEffect(() => {
+    if (eventsFrom === null && firstCursor !== null) setEventsFrom(firstCursor);
+  }, [eventsFrom, firstCursor]);
+  const events = useInboxEvents(() => views.current, eventsFrom);
 
   // The search is in the address (?q=), written once typing pauses, so it survives a reload.
   useEffect(() => {
