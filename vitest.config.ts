@@ -16,5 +16,8 @@ export default defineConfig({
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // expect.poll waits for what a real server or browser does next; its default of one second
+    // failed on a loaded 2-core machine (a page one query slower). It still fails when the state never comes.
+    expect: { poll: { timeout: 10_000 } },
   },
 });
