@@ -82,6 +82,15 @@ describe("messages through the inbox subgraph", () => {
     );
     expect(message.htmlBody).not.toContain("script");
     expect(Buffer.from(message.attachments[0].content, "base64").toString()).toBe("hello attachment");
+    // One attachment by its part, without fetching the others; an unknown part is null.
+    const one = await h.ok(
+      me,
+      `query ($id: ID!, $part: String!) { message(id: $id) { attachment(part: $part) { filename content } none: attachment(part: "99") { part } } }`,
+      { id, part: message.attachments[0].part },
+    );
+    expect(one.message.attachment.filename).toBe("notes.txt");
+    expect(Buffer.from(one.message.attachment.content, "base64").toString()).toBe("hello attachment");
+    expect(one.message.none).toBeNull();
   });
 
   test("search is ranked full text over subject and body, or an address", async () => {

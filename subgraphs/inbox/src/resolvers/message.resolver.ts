@@ -131,4 +131,17 @@ export class MessageResolver {
   attachments(@Root() message: Message): Attachment[] {
     return message.attachments.map((attachment) => ({ ...attachment, messageId: message.id }));
   }
+
+  @FieldResolver(() => Attachment, {
+    nullable: true,
+    description:
+      "One attachment by its body part (from `attachments`), to fetch the content of just that one; null when there is none.",
+  })
+  attachment(
+    @Root() message: Message,
+    @Arg("part", () => String, { description: "The attachment's `part`." }) part: string,
+  ): Attachment | null {
+    const found = message.attachments.find((attachment) => attachment.part === part);
+    return found ? { ...found, messageId: message.id } : null;
+  }
 }

@@ -19,10 +19,10 @@ export const AttachmentList_message = graphql(`
 
 /** The content comes from the mail server when asked for, never into the cache. */
 const AttachmentContent = graphql(`
-  query AttachmentContent($id: ID!) {
+  query AttachmentContent($id: ID!, $part: String!) {
     message(id: $id) {
       id
-      attachments {
+      attachment(part: $part) {
         part
         content
       }
@@ -64,10 +64,10 @@ export function AttachmentList(props: { message: FragmentType<typeof AttachmentL
     try {
       const { data } = await client.query({
         query: AttachmentContent,
-        variables: { id: message.id },
+        variables: { id: message.id, part },
         fetchPolicy: "no-cache",
       });
-      const content = data?.message.attachments.find((attachment) => attachment.part === part)?.content;
+      const content = data?.message.attachment?.content;
       if (content == null) throw new Error("The attachment is no longer on the mail server.");
       saveFile(decodeBase64(content), filename, contentType);
     } catch (caught) {
