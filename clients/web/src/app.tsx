@@ -30,6 +30,12 @@ const pages = {
   "/agents": page(() => import("./pages/agents/agents-page.tsx")),
   "/agents/:agentId": page(() => import("./pages/agents/agent-page.tsx")),
   "/agents/:agentId/runs/:runId": page(() => import("./pages/agents/run-page.tsx")),
+  "/social/accounts": page(() => import("./pages/social/accounts-page.tsx")),
+  "/social/compose": page(() => import("./pages/social/compose-page.tsx")),
+  "/social/posts/:postId/edit": page(() => import("./pages/social/compose-page.tsx")),
+  "/social/queue": page(() => import("./pages/social/queue-page.tsx")),
+  "/social/posts/:postId": page(() => import("./pages/social/post-page.tsx")),
+  "/social/suggestions": page(() => import("./pages/social/suggestions-page.tsx")),
   "/workspace": page(() => import("./pages/workspace/workspace-page.tsx")),
   "/billing": page(() => import("./pages/billing/billing-page.tsx")),
 };
@@ -53,6 +59,12 @@ const ThreadPage = pages["/inbox/threads/:threadId"].Component;
 const AgentsPage = pages["/agents"].Component;
 const AgentPage = pages["/agents/:agentId"].Component;
 const RunPage = pages["/agents/:agentId/runs/:runId"].Component;
+const SocialAccountsPage = pages["/social/accounts"].Component;
+const ComposePage = pages["/social/compose"].Component;
+const EditPostPage = pages["/social/posts/:postId/edit"].Component;
+const QueuePage = pages["/social/queue"].Component;
+const PostPage = pages["/social/posts/:postId"].Component;
+const SuggestionsPage = pages["/social/suggestions"].Component;
 const WorkspacePage = pages["/workspace"].Component;
 const BillingPage = pages["/billing"].Component;
 
@@ -91,6 +103,13 @@ export function App() {
             <Route path="agents" element={<AgentsPage />} />
             <Route path="agents/:agentId" element={<AgentPage />} />
             <Route path="agents/:agentId/runs/:runId" element={<RunPage />} />
+            <Route path="social" element={<Navigate to="/social/queue" replace />} />
+            <Route path="social/accounts" element={<SocialAccountsPage />} />
+            <Route path="social/compose" element={<ComposePage />} />
+            <Route path="social/queue" element={<QueuePage />} />
+            <Route path="social/suggestions" element={<SuggestionsPage />} />
+            <Route path="social/posts/:postId" element={<PostPage />} />
+            <Route path="social/posts/:postId/edit" element={<EditPostPage />} />
             <Route path="workspace" element={<WorkspacePage />} />
             <Route path="billing" element={<BillingPage />} />
             <Route path="*" element={<NotFound />} />

@@ -45,14 +45,14 @@ export async function buildWebApp(): Promise<string> {
 }
 
 /** Serves a built app with Vite's preview server, passing /graphql (HTTP and WebSocket) to a gateway. */
-export async function serveWebApp(outDir: string, gatewayOrigin: string): Promise<PreviewServer> {
+export async function serveWebApp(outDir: string, gatewayOrigin: string, port?: number): Promise<PreviewServer> {
   return preview({
     root: webRoot,
     logLevel: "warn",
     build: { outDir },
     preview: {
       host: "127.0.0.1",
-      port: await freePort(),
+      port: port ?? (await freePort()),
       strictPort: true,
       proxy: { "/graphql": { target: gatewayOrigin, ws: true } },
     },
@@ -74,8 +74,8 @@ export interface WebPlatform {
   /** The app's origin, e.g. http://127.0.0.1:41234 */
   webUrl: string;
   browser: Browser;
-  /** A page in a browser context of its own: its own cookies, so its own session. */
-  newPage: () => Promise<Page>;
+  /** A page in a browser context of its own: its own cookies, so its own session (`options`: a time zone, a locale). */
+  newPage: (options?: { timezoneId?: string; locale?: string }) => Promise<Page>;
   /** Signs a new user up through the sign-up form; the page ends on the contacts page. */
   signUp: (page: Page, account?: Partial<BrowserAccount>) => Promise<BrowserAccount>;
   /** Logs in through the log-in form; the page ends on the contacts page (or `next`). */
@@ -101,19 +101,23 @@ interface AxeViolation {
 /**
  * The platform, the built app served in front of its gateway, and a Chromium to drive it: one per
  * test file. `env` goes to every subgraph and the gateway (e.g. ACCESS_TOKEN_TTL_SECONDS,
- * LOCAL_TOKEN_INTERVAL_MS).
+ * LOCAL_TOKEN_INTERVAL_MS). `webPort` serves the app on a port chosen beforehand, for settings that
+ * name the app's address (social's ACCOUNTS_PAGE_URL, where a Mastodon server sends the browser back).
  */
-export async function startWebPlatform(env: Record<string, string> = {}): Promise<WebPlatform> {
+export async function startWebPlatform(
+  env: Record<string, string> = {},
+  options: { webPort?: number } = {},
+): Promise<WebPlatform> {
   // The inbox looks for new mail every second (60 s by default), so mail delivered during a test
   // shows up in the app within a test's patience.
   const [platform, outDir] = await Promise.all([startPlatform({ SYNC_POLL_SECONDS: "1", ...env }), buildWebApp()]);
-  const server = await serveWebApp(outDir, platform.gatewayOrigin);
+  const server = await serveWebApp(outDir, platform.gatewayOrigin, options.webPort);
   const webUrl = server.resolvedUrls?.local[0]?.replace(/\/$/, "") ?? "";
   const browser = await launchChromium();
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
 
-  const newPage = async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: webUrl });
+  const newPage = async (options: { timezoneId?: string; locale?: string } = {}) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: webUrl, ...options });
     return context.newPage();
   };
 

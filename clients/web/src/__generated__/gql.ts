@@ -86,6 +86,37 @@ type Documents = {
     "\n  query ThreadPage($id: ID!, $after: String) {\n    thread(id: $id) {\n      id\n      subject\n      messageCount\n      lastMessageAt\n      messages(first: 50, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            seen\n            folder {\n              id\n              role\n            }\n            ...ThreadMessage_message\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.ThreadPageDocument,
     "\n  mutation ThreadPageMark($ids: [ID!]!, $seen: Boolean!) {\n    markMessages(ids: $ids, seen: $seen) {\n      id\n      seen\n    }\n  }\n": typeof types.ThreadPageMarkDocument,
     "\n  mutation ThreadPageArchive($ids: [ID!]!) {\n    archiveMessages(ids: $ids) {\n      id\n      folder {\n        id\n        role\n        path\n      }\n      ...InboxListNode_message\n    }\n  }\n": typeof types.ThreadPageArchiveDocument,
+    "\n  query SocialAccountPicker {\n    socialAccounts(first: 100) {\n      edges {\n        node {\n          id\n          network\n          handle\n          state\n          maxPostLength\n        }\n      }\n    }\n  }\n": typeof types.SocialAccountPickerDocument,
+    "\n  fragment SocialAccountRow_account on SocialAccount {\n    id\n    network\n    handle\n    displayName\n    serviceUrl\n    state\n    maxPostLength\n    createdAt\n  }\n": typeof types.SocialAccountRow_AccountFragmentDoc,
+    "\n  query SocialAccountsPage($after: String) {\n    socialAccounts(first: 20, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          handle\n          ...SocialAccountRow_account\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.SocialAccountsPageDocument,
+    "\n  mutation SocialAccountsDisconnect($id: ID!) {\n    disconnectSocialAccount(id: $id)\n  }\n": typeof types.SocialAccountsDisconnectDocument,
+    "\n  query SocialComposeEdit($id: ID!) {\n    post(id: $id) {\n      id\n      state\n      ...ComposerForm_post\n    }\n  }\n": typeof types.SocialComposeEditDocument,
+    "\n  fragment ComposerForm_post on Post {\n    id\n    text\n    state\n    timeZone\n    scheduledLocal\n    account {\n      id\n    }\n  }\n": typeof types.ComposerForm_PostFragmentDoc,
+    "\n  fragment ComposerPostFields_post on Post {\n    id\n    text\n    state\n    network\n    scheduledAt\n    timeZone\n    scheduledLocal\n    failureReason\n    updatedAt\n    account {\n      id\n      handle\n    }\n  }\n": typeof types.ComposerPostFields_PostFragmentDoc,
+    "\n  mutation ComposerCreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n      ...ComposerPostFields_post\n    }\n  }\n": typeof types.ComposerCreatePostDocument,
+    "\n  mutation ComposerUpdatePost($id: ID!, $input: UpdatePostInput!) {\n    updatePost(id: $id, input: $input) {\n      id\n      ...ComposerPostFields_post\n    }\n  }\n": typeof types.ComposerUpdatePostDocument,
+    "\n  mutation ComposerSchedulePost($id: ID!, $at: String!, $timeZone: String!) {\n    schedulePost(id: $id, at: $at, timeZone: $timeZone) {\n      id\n      ...ComposerPostFields_post\n    }\n  }\n": typeof types.ComposerSchedulePostDocument,
+    "\n  mutation ComposerPublishPost($id: ID!) {\n    publishPost(id: $id) {\n      id\n      ...ComposerPostFields_post\n    }\n  }\n": typeof types.ComposerPublishPostDocument,
+    "\n  mutation ConnectBlueskyDialog($input: ConnectBlueskyAccountInput!) {\n    connectBlueskyAccount(input: $input) {\n      id\n      ...SocialAccountRow_account\n    }\n  }\n": typeof types.ConnectBlueskyDialogDocument,
+    "\n  mutation ConnectMastodonDialog($instanceUrl: String!) {\n    startMastodonConnect(instanceUrl: $instanceUrl) {\n      authorizeUrl\n    }\n  }\n": typeof types.ConnectMastodonDialogDocument,
+    "\n  query ContactSocialProfiles($id: ID!) {\n    contact(id: $id) {\n      id\n      socialProfiles {\n        id\n        network\n        handle\n        displayName\n        url\n      }\n    }\n  }\n": typeof types.ContactSocialProfilesDocument,
+    "\n  mutation ContactLinkSocialProfile($contactId: ID!, $network: SocialNetwork!, $handle: String!) {\n    linkSocialProfile(contactId: $contactId, network: $network, handle: $handle) {\n      id\n      handle\n    }\n  }\n": typeof types.ContactLinkSocialProfileDocument,
+    "\n  mutation ContactUnlinkSocialProfile($contactId: ID!, $profileId: ID!) {\n    unlinkSocialProfile(contactId: $contactId, profileId: $profileId)\n  }\n": typeof types.ContactUnlinkSocialProfileDocument,
+    "\n  fragment MetricsChart_metrics on PostMetrics {\n    at\n    likes\n    reposts\n    replies\n  }\n": typeof types.MetricsChart_MetricsFragmentDoc,
+    "\n  fragment PostPage_post on Post {\n    id\n    text\n    network\n    state\n    scheduledAt\n    timeZone\n    scheduledLocal\n    publishedAt\n    remoteId\n    url\n    failureReason\n    lastError\n    attempts\n    createdAt\n    updatedAt\n    account {\n      id\n      handle\n      state\n    }\n    author {\n      id\n      name\n    }\n    metrics {\n      at\n      likes\n      reposts\n      replies\n    }\n  }\n": typeof types.PostPage_PostFragmentDoc,
+    "\n  query PostPage($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) {\n    post(id: $id) {\n      id\n      ...PostPage_post\n      metricsHistory(from: $from, to: $to) {\n        ...MetricsChart_metrics\n      }\n    }\n  }\n": typeof types.PostPageDocument,
+    "\n  subscription PostPageStatus($postId: ID!, $after: String) {\n    postStatusChanged(postId: $postId, after: $after) {\n      cursor\n      postId\n      state\n      attempts\n      reason\n      deleted\n      at\n      post {\n        id\n        ...PostPage_post\n      }\n    }\n  }\n": typeof types.PostPageStatusDocument,
+    "\n  mutation PostPagePublish($id: ID!) {\n    publishPost(id: $id) {\n      id\n      ...PostPage_post\n    }\n  }\n": typeof types.PostPagePublishDocument,
+    "\n  mutation PostPageDelete($id: ID!) {\n    deletePost(id: $id)\n  }\n": typeof types.PostPageDeleteDocument,
+    "\n  fragment QueueRow_post on Post {\n    id\n    text\n    network\n    state\n    scheduledAt\n    timeZone\n    scheduledLocal\n    publishedAt\n    failureReason\n    lastError\n    updatedAt\n    account {\n      id\n      handle\n    }\n  }\n": typeof types.QueueRow_PostFragmentDoc,
+    "\n  query SocialQueue($filter: PostFilter, $after: String) {\n    posts(filter: $filter, first: 20, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...QueueRow_post\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.SocialQueueDocument,
+    "\n  mutation QueueUnschedulePost($id: ID!) {\n    unschedulePost(id: $id) {\n      id\n      state\n      scheduledAt\n      updatedAt\n    }\n  }\n": typeof types.QueueUnschedulePostDocument,
+    "\n  mutation QueueDeletePost($id: ID!) {\n    deletePost(id: $id)\n  }\n": typeof types.QueueDeletePostDocument,
+    "\n  subscription SocialQueueEvents {\n    postStatusChanged {\n      cursor\n      postId\n      state\n      deleted\n      post {\n        id\n        ...QueueRow_post\n      }\n    }\n  }\n": typeof types.SocialQueueEventsDocument,
+    "\n  mutation QueueReschedulePost($id: ID!, $at: String!, $timeZone: String!) {\n    schedulePost(id: $id, at: $at, timeZone: $timeZone) {\n      id\n      state\n      scheduledAt\n      timeZone\n      scheduledLocal\n      updatedAt\n    }\n  }\n": typeof types.QueueReschedulePostDocument,
+    "\n  fragment SuggestionRow_suggestion on SocialSuggestion {\n    reason\n    commonFollows\n    score\n    profile {\n      id\n      network\n      handle\n      displayName\n      url\n    }\n    contact {\n      id\n      name\n    }\n  }\n": typeof types.SuggestionRow_SuggestionFragmentDoc,
+    "\n  query SocialSuggestions($accountId: ID!) {\n    suggestions(accountId: $accountId, first: 20) {\n      profile {\n        id\n      }\n      ...SuggestionRow_suggestion\n    }\n  }\n": typeof types.SocialSuggestionsDocument,
+    "\n  mutation SuggestionsFollow($accountId: ID!, $handle: String!) {\n    followProfile(accountId: $accountId, handle: $handle) {\n      id\n      handle\n    }\n  }\n": typeof types.SuggestionsFollowDocument,
     "\n  mutation WorkspaceAddMember($workspaceId: ID!, $email: String!, $role: Role!) {\n    addMember(workspaceId: $workspaceId, email: $email, role: $role) {\n      ...MemberRow_membership\n    }\n  }\n": typeof types.WorkspaceAddMemberDocument,
     "\n  fragment ApiKeyRow_apiKey on ApiKey {\n    id\n    name\n    prefix\n    scopes\n    createdAt\n    revokedAt\n  }\n": typeof types.ApiKeyRow_ApiKeyFragmentDoc,
     "\n  query WorkspaceApiKeys($first: Int!, $after: String) {\n    apiKeys(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...ApiKeyRow_apiKey\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.WorkspaceApiKeysDocument,
@@ -170,6 +201,37 @@ const documents: Documents = {
     "\n  query ThreadPage($id: ID!, $after: String) {\n    thread(id: $id) {\n      id\n      subject\n      messageCount\n      lastMessageAt\n      messages(first: 50, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            seen\n            folder {\n              id\n              role\n            }\n            ...ThreadMessage_message\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.ThreadPageDocument,
     "\n  mutation ThreadPageMark($ids: [ID!]!, $seen: Boolean!) {\n    markMessages(ids: $ids, seen: $seen) {\n      id\n      seen\n    }\n  }\n": types.ThreadPageMarkDocument,
     "\n  mutation ThreadPageArchive($ids: [ID!]!) {\n    archiveMessages(ids: $ids) {\n      id\n      folder {\n        id\n        role\n        path\n      }\n      ...InboxListNode_message\n    }\n  }\n": types.ThreadPageArchiveDocument,
+    "\n  query SocialAccountPicker {\n    socialAccounts(first: 100) {\n      edges {\n        node {\n          id\n          network\n          handle\n          state\n          maxPostLength\n        }\n      }\n    }\n  }\n": types.SocialAccountPickerDocument,
+    "\n  fragment SocialAccountRow_account on SocialAccount {\n    id\n    network\n    handle\n    displayName\n    serviceUrl\n    state\n    maxPostLength\n    createdAt\n  }\n": types.SocialAccountRow_AccountFragmentDoc,
+    "\n  query SocialAccountsPage($after: String) {\n    socialAccounts(first: 20, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          handle\n          ...SocialAccountRow_account\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.SocialAccountsPageDocument,
+    "\n  mutation SocialAccountsDisconnect($id: ID!) {\n    disconnectSocialAccount(id: $id)\n  }\n": types.SocialAccountsDisconnectDocument,
+    "\n  query SocialComposeEdit($id: ID!) {\n    post(id: $id) {\n      id\n      state\n      ...ComposerForm_post\n    }\n  }\n": types.SocialComposeEditDocument,
+    "\n  fragment ComposerForm_post on Post {\n    id\n    text\n    state\n    timeZone\n    scheduledLocal\n    account {\n      id\n    }\n  }\n": types.ComposerForm_PostFragmentDoc,
+    "\n  fragment ComposerPostFields_post on Post {\n    id\n    text\n    state\n    network\n    scheduledAt\n    timeZone\n    scheduledLocal\n    failureReason\n    updatedAt\n    account {\n      id\n      handle\n    }\n  }\n": types.ComposerPostFields_PostFragmentDoc,
+    "\n  mutation ComposerCreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n      ...ComposerPostFields_post\n    }\n  }\n": types.ComposerCreatePostDocument,
+    "\n  mutation ComposerUpdatePost($id: ID!, $input: UpdatePostInput!) {\n    updatePost(id: $id, input: $input) {\n      id\n      ...ComposerPostFields_post\n    }\n  }\n": types.ComposerUpdatePostDocument,
+    "\n  mutation ComposerSchedulePost($id: ID!, $at: String!, $timeZone: String!) {\n    schedulePost(id: $id, at: $at, timeZone: $timeZone) {\n      id\n      ...ComposerPostFields_post\n    }\n  }\n": types.ComposerSchedulePostDocument,
+    "\n  mutation ComposerPublishPost($id: ID!) {\n    publishPost(id: $id) {\n      id\n      ...ComposerPostFields_post\n    }\n  }\n": types.ComposerPublishPostDocument,
+    "\n  mutation ConnectBlueskyDialog($input: ConnectBlueskyAccountInput!) {\n    connectBlueskyAccount(input: $input) {\n      id\n      ...SocialAccountRow_account\n    }\n  }\n": types.ConnectBlueskyDialogDocument,
+    "\n  mutation ConnectMastodonDialog($instanceUrl: String!) {\n    startMastodonConnect(instanceUrl: $instanceUrl) {\n      authorizeUrl\n    }\n  }\n": types.ConnectMastodonDialogDocument,
+    "\n  query ContactSocialProfiles($id: ID!) {\n    contact(id: $id) {\n      id\n      socialProfiles {\n        id\n        network\n        handle\n        displayName\n        url\n      }\n    }\n  }\n": types.ContactSocialProfilesDocument,
+    "\n  mutation ContactLinkSocialProfile($contactId: ID!, $network: SocialNetwork!, $handle: String!) {\n    linkSocialProfile(contactId: $contactId, network: $network, handle: $handle) {\n      id\n      handle\n    }\n  }\n": types.ContactLinkSocialProfileDocument,
+    "\n  mutation ContactUnlinkSocialProfile($contactId: ID!, $profileId: ID!) {\n    unlinkSocialProfile(contactId: $contactId, profileId: $profileId)\n  }\n": types.ContactUnlinkSocialProfileDocument,
+    "\n  fragment MetricsChart_metrics on PostMetrics {\n    at\n    likes\n    reposts\n    replies\n  }\n": types.MetricsChart_MetricsFragmentDoc,
+    "\n  fragment PostPage_post on Post {\n    id\n    text\n    network\n    state\n    scheduledAt\n    timeZone\n    scheduledLocal\n    publishedAt\n    remoteId\n    url\n    failureReason\n    lastError\n    attempts\n    createdAt\n    updatedAt\n    account {\n      id\n      handle\n      state\n    }\n    author {\n      id\n      name\n    }\n    metrics {\n      at\n      likes\n      reposts\n      replies\n    }\n  }\n": types.PostPage_PostFragmentDoc,
+    "\n  query PostPage($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) {\n    post(id: $id) {\n      id\n      ...PostPage_post\n      metricsHistory(from: $from, to: $to) {\n        ...MetricsChart_metrics\n      }\n    }\n  }\n": types.PostPageDocument,
+    "\n  subscription PostPageStatus($postId: ID!, $after: String) {\n    postStatusChanged(postId: $postId, after: $after) {\n      cursor\n      postId\n      state\n      attempts\n      reason\n      deleted\n      at\n      post {\n        id\n        ...PostPage_post\n      }\n    }\n  }\n": types.PostPageStatusDocument,
+    "\n  mutation PostPagePublish($id: ID!) {\n    publishPost(id: $id) {\n      id\n      ...PostPage_post\n    }\n  }\n": types.PostPagePublishDocument,
+    "\n  mutation PostPageDelete($id: ID!) {\n    deletePost(id: $id)\n  }\n": types.PostPageDeleteDocument,
+    "\n  fragment QueueRow_post on Post {\n    id\n    text\n    network\n    state\n    scheduledAt\n    timeZone\n    scheduledLocal\n    publishedAt\n    failureReason\n    lastError\n    updatedAt\n    account {\n      id\n      handle\n    }\n  }\n": types.QueueRow_PostFragmentDoc,
+    "\n  query SocialQueue($filter: PostFilter, $after: String) {\n    posts(filter: $filter, first: 20, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...QueueRow_post\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.SocialQueueDocument,
+    "\n  mutation QueueUnschedulePost($id: ID!) {\n    unschedulePost(id: $id) {\n      id\n      state\n      scheduledAt\n      updatedAt\n    }\n  }\n": types.QueueUnschedulePostDocument,
+    "\n  mutation QueueDeletePost($id: ID!) {\n    deletePost(id: $id)\n  }\n": types.QueueDeletePostDocument,
+    "\n  subscription SocialQueueEvents {\n    postStatusChanged {\n      cursor\n      postId\n      state\n      deleted\n      post {\n        id\n        ...QueueRow_post\n      }\n    }\n  }\n": types.SocialQueueEventsDocument,
+    "\n  mutation QueueReschedulePost($id: ID!, $at: String!, $timeZone: String!) {\n    schedulePost(id: $id, at: $at, timeZone: $timeZone) {\n      id\n      state\n      scheduledAt\n      timeZone\n      scheduledLocal\n      updatedAt\n    }\n  }\n": types.QueueReschedulePostDocument,
+    "\n  fragment SuggestionRow_suggestion on SocialSuggestion {\n    reason\n    commonFollows\n    score\n    profile {\n      id\n      network\n      handle\n      displayName\n      url\n    }\n    contact {\n      id\n      name\n    }\n  }\n": types.SuggestionRow_SuggestionFragmentDoc,
+    "\n  query SocialSuggestions($accountId: ID!) {\n    suggestions(accountId: $accountId, first: 20) {\n      profile {\n        id\n      }\n      ...SuggestionRow_suggestion\n    }\n  }\n": types.SocialSuggestionsDocument,
+    "\n  mutation SuggestionsFollow($accountId: ID!, $handle: String!) {\n    followProfile(accountId: $accountId, handle: $handle) {\n      id\n      handle\n    }\n  }\n": types.SuggestionsFollowDocument,
     "\n  mutation WorkspaceAddMember($workspaceId: ID!, $email: String!, $role: Role!) {\n    addMember(workspaceId: $workspaceId, email: $email, role: $role) {\n      ...MemberRow_membership\n    }\n  }\n": types.WorkspaceAddMemberDocument,
     "\n  fragment ApiKeyRow_apiKey on ApiKey {\n    id\n    name\n    prefix\n    scopes\n    createdAt\n    revokedAt\n  }\n": types.ApiKeyRow_ApiKeyFragmentDoc,
     "\n  query WorkspaceApiKeys($first: Int!, $after: String) {\n    apiKeys(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...ApiKeyRow_apiKey\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.WorkspaceApiKeysDocument,
@@ -484,6 +546,130 @@ export function graphql(source: "\n  mutation ThreadPageMark($ids: [ID!]!, $seen
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ThreadPageArchive($ids: [ID!]!) {\n    archiveMessages(ids: $ids) {\n      id\n      folder {\n        id\n        role\n        path\n      }\n      ...InboxListNode_message\n    }\n  }\n"): (typeof documents)["\n  mutation ThreadPageArchive($ids: [ID!]!) {\n    archiveMessages(ids: $ids) {\n      id\n      folder {\n        id\n        role\n        path\n      }\n      ...InboxListNode_message\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SocialAccountPicker {\n    socialAccounts(first: 100) {\n      edges {\n        node {\n          id\n          network\n          handle\n          state\n          maxPostLength\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query SocialAccountPicker {\n    socialAccounts(first: 100) {\n      edges {\n        node {\n          id\n          network\n          handle\n          state\n          maxPostLength\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SocialAccountRow_account on SocialAccount {\n    id\n    network\n    handle\n    displayName\n    serviceUrl\n    state\n    maxPostLength\n    createdAt\n  }\n"): (typeof documents)["\n  fragment SocialAccountRow_account on SocialAccount {\n    id\n    network\n    handle\n    displayName\n    serviceUrl\n    state\n    maxPostLength\n    createdAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SocialAccountsPage($after: String) {\n    socialAccounts(first: 20, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          handle\n          ...SocialAccountRow_account\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query SocialAccountsPage($after: String) {\n    socialAccounts(first: 20, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          handle\n          ...SocialAccountRow_account\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SocialAccountsDisconnect($id: ID!) {\n    disconnectSocialAccount(id: $id)\n  }\n"): (typeof documents)["\n  mutation SocialAccountsDisconnect($id: ID!) {\n    disconnectSocialAccount(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SocialComposeEdit($id: ID!) {\n    post(id: $id) {\n      id\n      state\n      ...ComposerForm_post\n    }\n  }\n"): (typeof documents)["\n  query SocialComposeEdit($id: ID!) {\n    post(id: $id) {\n      id\n      state\n      ...ComposerForm_post\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ComposerForm_post on Post {\n    id\n    text\n    state\n    timeZone\n    scheduledLocal\n    account {\n      id\n    }\n  }\n"): (typeof documents)["\n  fragment ComposerForm_post on Post {\n    id\n    text\n    state\n    timeZone\n    scheduledLocal\n    account {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ComposerPostFields_post on Post {\n    id\n    text\n    state\n    network\n    scheduledAt\n    timeZone\n    scheduledLocal\n    failureReason\n    updatedAt\n    account {\n      id\n      handle\n    }\n  }\n"): (typeof documents)["\n  fragment ComposerPostFields_post on Post {\n    id\n    text\n    state\n    network\n    scheduledAt\n    timeZone\n    scheduledLocal\n    failureReason\n    updatedAt\n    account {\n      id\n      handle\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ComposerCreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n      ...ComposerPostFields_post\n    }\n  }\n"): (typeof documents)["\n  mutation ComposerCreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n      ...ComposerPostFields_post\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ComposerUpdatePost($id: ID!, $input: UpdatePostInput!) {\n    updatePost(id: $id, input: $input) {\n      id\n      ...ComposerPostFields_post\n    }\n  }\n"): (typeof documents)["\n  mutation ComposerUpdatePost($id: ID!, $input: UpdatePostInput!) {\n    updatePost(id: $id, input: $input) {\n      id\n      ...ComposerPostFields_post\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ComposerSchedulePost($id: ID!, $at: String!, $timeZone: String!) {\n    schedulePost(id: $id, at: $at, timeZone: $timeZone) {\n      id\n      ...ComposerPostFields_post\n    }\n  }\n"): (typeof documents)["\n  mutation ComposerSchedulePost($id: ID!, $at: String!, $timeZone: String!) {\n    schedulePost(id: $id, at: $at, timeZone: $timeZone) {\n      id\n      ...ComposerPostFields_post\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ComposerPublishPost($id: ID!) {\n    publishPost(id: $id) {\n      id\n      ...ComposerPostFields_post\n    }\n  }\n"): (typeof documents)["\n  mutation ComposerPublishPost($id: ID!) {\n    publishPost(id: $id) {\n      id\n      ...ComposerPostFields_post\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConnectBlueskyDialog($input: ConnectBlueskyAccountInput!) {\n    connectBlueskyAccount(input: $input) {\n      id\n      ...SocialAccountRow_account\n    }\n  }\n"): (typeof documents)["\n  mutation ConnectBlueskyDialog($input: ConnectBlueskyAccountInput!) {\n    connectBlueskyAccount(input: $input) {\n      id\n      ...SocialAccountRow_account\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConnectMastodonDialog($instanceUrl: String!) {\n    startMastodonConnect(instanceUrl: $instanceUrl) {\n      authorizeUrl\n    }\n  }\n"): (typeof documents)["\n  mutation ConnectMastodonDialog($instanceUrl: String!) {\n    startMastodonConnect(instanceUrl: $instanceUrl) {\n      authorizeUrl\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ContactSocialProfiles($id: ID!) {\n    contact(id: $id) {\n      id\n      socialProfiles {\n        id\n        network\n        handle\n        displayName\n        url\n      }\n    }\n  }\n"): (typeof documents)["\n  query ContactSocialProfiles($id: ID!) {\n    contact(id: $id) {\n      id\n      socialProfiles {\n        id\n        network\n        handle\n        displayName\n        url\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ContactLinkSocialProfile($contactId: ID!, $network: SocialNetwork!, $handle: String!) {\n    linkSocialProfile(contactId: $contactId, network: $network, handle: $handle) {\n      id\n      handle\n    }\n  }\n"): (typeof documents)["\n  mutation ContactLinkSocialProfile($contactId: ID!, $network: SocialNetwork!, $handle: String!) {\n    linkSocialProfile(contactId: $contactId, network: $network, handle: $handle) {\n      id\n      handle\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ContactUnlinkSocialProfile($contactId: ID!, $profileId: ID!) {\n    unlinkSocialProfile(contactId: $contactId, profileId: $profileId)\n  }\n"): (typeof documents)["\n  mutation ContactUnlinkSocialProfile($contactId: ID!, $profileId: ID!) {\n    unlinkSocialProfile(contactId: $contactId, profileId: $profileId)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment MetricsChart_metrics on PostMetrics {\n    at\n    likes\n    reposts\n    replies\n  }\n"): (typeof documents)["\n  fragment MetricsChart_metrics on PostMetrics {\n    at\n    likes\n    reposts\n    replies\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment PostPage_post on Post {\n    id\n    text\n    network\n    state\n    scheduledAt\n    timeZone\n    scheduledLocal\n    publishedAt\n    remoteId\n    url\n    failureReason\n    lastError\n    attempts\n    createdAt\n    updatedAt\n    account {\n      id\n      handle\n      state\n    }\n    author {\n      id\n      name\n    }\n    metrics {\n      at\n      likes\n      reposts\n      replies\n    }\n  }\n"): (typeof documents)["\n  fragment PostPage_post on Post {\n    id\n    text\n    network\n    state\n    scheduledAt\n    timeZone\n    scheduledLocal\n    publishedAt\n    remoteId\n    url\n    failureReason\n    lastError\n    attempts\n    createdAt\n    updatedAt\n    account {\n      id\n      handle\n      state\n    }\n    author {\n      id\n      name\n    }\n    metrics {\n      at\n      likes\n      reposts\n      replies\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PostPage($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) {\n    post(id: $id) {\n      id\n      ...PostPage_post\n      metricsHistory(from: $from, to: $to) {\n        ...MetricsChart_metrics\n      }\n    }\n  }\n"): (typeof documents)["\n  query PostPage($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) {\n    post(id: $id) {\n      id\n      ...PostPage_post\n      metricsHistory(from: $from, to: $to) {\n        ...MetricsChart_metrics\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription PostPageStatus($postId: ID!, $after: String) {\n    postStatusChanged(postId: $postId, after: $after) {\n      cursor\n      postId\n      state\n      attempts\n      reason\n      deleted\n      at\n      post {\n        id\n        ...PostPage_post\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription PostPageStatus($postId: ID!, $after: String) {\n    postStatusChanged(postId: $postId, after: $after) {\n      cursor\n      postId\n      state\n      attempts\n      reason\n      deleted\n      at\n      post {\n        id\n        ...PostPage_post\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PostPagePublish($id: ID!) {\n    publishPost(id: $id) {\n      id\n      ...PostPage_post\n    }\n  }\n"): (typeof documents)["\n  mutation PostPagePublish($id: ID!) {\n    publishPost(id: $id) {\n      id\n      ...PostPage_post\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PostPageDelete($id: ID!) {\n    deletePost(id: $id)\n  }\n"): (typeof documents)["\n  mutation PostPageDelete($id: ID!) {\n    deletePost(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment QueueRow_post on Post {\n    id\n    text\n    network\n    state\n    scheduledAt\n    timeZone\n    scheduledLocal\n    publishedAt\n    failureReason\n    lastError\n    updatedAt\n    account {\n      id\n      handle\n    }\n  }\n"): (typeof documents)["\n  fragment QueueRow_post on Post {\n    id\n    text\n    network\n    state\n    scheduledAt\n    timeZone\n    scheduledLocal\n    publishedAt\n    failureReason\n    lastError\n    updatedAt\n    account {\n      id\n      handle\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SocialQueue($filter: PostFilter, $after: String) {\n    posts(filter: $filter, first: 20, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...QueueRow_post\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query SocialQueue($filter: PostFilter, $after: String) {\n    posts(filter: $filter, first: 20, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          ...QueueRow_post\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation QueueUnschedulePost($id: ID!) {\n    unschedulePost(id: $id) {\n      id\n      state\n      scheduledAt\n      updatedAt\n    }\n  }\n"): (typeof documents)["\n  mutation QueueUnschedulePost($id: ID!) {\n    unschedulePost(id: $id) {\n      id\n      state\n      scheduledAt\n      updatedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation QueueDeletePost($id: ID!) {\n    deletePost(id: $id)\n  }\n"): (typeof documents)["\n  mutation QueueDeletePost($id: ID!) {\n    deletePost(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription SocialQueueEvents {\n    postStatusChanged {\n      cursor\n      postId\n      state\n      deleted\n      post {\n        id\n        ...QueueRow_post\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription SocialQueueEvents {\n    postStatusChanged {\n      cursor\n      postId\n      state\n      deleted\n      post {\n        id\n        ...QueueRow_post\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation QueueReschedulePost($id: ID!, $at: String!, $timeZone: String!) {\n    schedulePost(id: $id, at: $at, timeZone: $timeZone) {\n      id\n      state\n      scheduledAt\n      timeZone\n      scheduledLocal\n      updatedAt\n    }\n  }\n"): (typeof documents)["\n  mutation QueueReschedulePost($id: ID!, $at: String!, $timeZone: String!) {\n    schedulePost(id: $id, at: $at, timeZone: $timeZone) {\n      id\n      state\n      scheduledAt\n      timeZone\n      scheduledLocal\n      updatedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SuggestionRow_suggestion on SocialSuggestion {\n    reason\n    commonFollows\n    score\n    profile {\n      id\n      network\n      handle\n      displayName\n      url\n    }\n    contact {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment SuggestionRow_suggestion on SocialSuggestion {\n    reason\n    commonFollows\n    score\n    profile {\n      id\n      network\n      handle\n      displayName\n      url\n    }\n    contact {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SocialSuggestions($accountId: ID!) {\n    suggestions(accountId: $accountId, first: 20) {\n      profile {\n        id\n      }\n      ...SuggestionRow_suggestion\n    }\n  }\n"): (typeof documents)["\n  query SocialSuggestions($accountId: ID!) {\n    suggestions(accountId: $accountId, first: 20) {\n      profile {\n        id\n      }\n      ...SuggestionRow_suggestion\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SuggestionsFollow($accountId: ID!, $handle: String!) {\n    followProfile(accountId: $accountId, handle: $handle) {\n      id\n      handle\n    }\n  }\n"): (typeof documents)["\n  mutation SuggestionsFollow($accountId: ID!, $handle: String!) {\n    followProfile(accountId: $accountId, handle: $handle) {\n      id\n      handle\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

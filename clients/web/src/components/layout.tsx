@@ -51,6 +51,7 @@ const sections = [
   { to: "/crm/contacts", label: "Contacts" },
   { to: "/crm/companies", label: "Companies" },
   { to: "/crm/deals", label: "Deals" },
+  { to: "/social", label: "Social" },
   { to: "/agents", label: "Agents" },
   { to: "/workspace", label: "Workspace" },
   { to: "/billing", label: "Billing" },

@@ -11,6 +11,7 @@ import { ContactPageQuery } from "./contact-page-query.ts";
 import { ContactTimeline, LogActivityForm } from "./contact-timeline.tsx";
 import { formatDateTime } from "../../components/format.ts";
 import { ContactMessages } from "../inbox/contact-messages.tsx";
+import { ContactSocialProfiles } from "../social/contact-social-profiles.tsx";
 
 const ContactPageDetails_contact = graphql(`
   fragment ContactPageDetails_contact on Contact {
@@ -247,6 +248,7 @@ export default function ContactPage() {
         <LogActivityForm contactId={contact.id} />
       </div>
       <ContactMessages contactId={contact.id} />
+      <ContactSocialProfiles contactId={contact.id} />
     </section>
   );
 }
