@@ -1,17 +1,27 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { AuthenticatedPrincipal } from "@mary/kit";
 import { errorCode } from "@mary/kit/testing";
+import type { BlueskyTokens } from "../../subgraphs/social/src/providers/bluesky.provider.ts";
+import { instantToLocal } from "../../subgraphs/social/src/services/post-time.ts";
+import { createPdsAccount, PDS_URL, postsOnPds } from "../../subgraphs/social/test/pds-service.ts";
+import { PublishFaultProxy } from "../../subgraphs/social/test/publish-fault-proxy.ts";
 import { startPlatform, type Platform, type SignedUp } from "./platform.ts";
 import { subscribe, wsClient } from "./ws-client.ts";
 
 let platform: Platform;
+/** A real HTTP proxy in front of the real PDS: it holds an answer while its worker is killed. */
+let proxy: PublishFaultProxy;
 beforeAll(async () => {
+  proxy = await new PublishFaultProxy(PDS_URL).start();
   // Short job locks: a killed worker's job is taken over within seconds.
   platform = await startPlatform({ SOCIAL_JOB_LOCK_MS: "2000", PUBLISH_BACKOFF_MS: "200" });
-});
+}, 120_000);
 afterAll(async () => {
   await platform?.stop();
+  await proxy?.stop();
 });
 
 const ok = async <T = any>(account: SignedUp, query: string, variables: Record<string, unknown> = {}) => {
@@ -46,7 +56,7 @@ const offlineAccount = (account: SignedUp) =>
     { accessToken: "unused", accountId: "1", localDomain: "mastodon.test" },
   );
 
-const POST = `id state text scheduledAt timeZone scheduledLocal attempts failureReason url account { id handle }`;
+const POST = `id state text scheduledAt timeZone scheduledLocal publishedAt attempts failureReason url account { id handle }`;
 const CREATE = `mutation ($input: CreatePostInput!) { createPost(input: $input) { ${POST} } }`;
 const EVENTS = `subscription ($postId: ID, $accountId: ID, $after: String) {
   postStatusChanged(postId: $postId, accountId: $accountId, after: $after) {
@@ -179,4 +189,141 @@ describe("status over the subscription", () => {
       await client.dispose();
     }
   });
+});
+
+const CREATE_RECORD = "/xrpc/com.atproto.repo.createRecord";
+
+/** A signed-up owner with a new account on the local PDS (`scripts/services`), connected through the gateway and reached through the proxy. */
+async function withBluesky() {
+  const owner = await platform.signUp();
+  const made = await createPdsAccount("correct-horse-42");
+  const handle = made.handle;
+  const { connectBlueskyAccount } = await ok(
+    owner,
+    `mutation ($input: ConnectBlueskyAccountInput!) { connectBlueskyAccount(input: $input) { id handle state } }`,
+    { input: { handle, appPassword: "correct-horse-42", serviceUrl: proxy.url } },
+  );
+  expect(connectBlueskyAccount).toMatchObject({ handle, state: "ACTIVE" });
+  const account = (await platform.social.accounts.byIds(owner.workspace.id, [connectBlueskyAccount.id]))[0]!;
+  // Its DID document names the PDS itself: publishing goes through the proxy in front of it instead.
+  const tokens = platform.social.accounts.tokensOf<BlueskyTokens>(account);
+  await platform.social.accounts.updateTokens(account, { ...tokens, pdsUrl: undefined });
+  return { owner, accountId: account.id as string, did: made.did };
+}
+
+const recordsOf = postsOnPds;
+
+async function untilState(owner: SignedUp, id: string, states: string[], timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { post } = await ok(owner, `query ($id: ID!) { post(id: $id) { ${POST} remoteId } }`, { id });
+    if (states.includes(post.state)) return post;
+    if (Date.now() > deadline) throw new Error(`post still ${post.state}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe("publishing to the real PDS through the gateway", () => {
+  test("publish now: the status arrives live over the subscription, and the post is on the PDS once", async () => {
+    const { owner, accountId, did } = await withBluesky();
+    const client = wsClient(platform.url, owner.accessToken);
+    try {
+      const live = subscribe(client, EVENTS, { accountId });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const { createPost } = await ok(owner, CREATE, {
+        input: { accountId, text: "Live from Mary", publishNow: true },
+      });
+      await live.received(3);
+      const events = live.results.map((result) => result.data!.postStatusChanged);
+      expect(events.map((event: any) => [event.postId, event.state, event.attempts])).toEqual([
+        [createPost.id, "SCHEDULED", 0],
+        [createPost.id, "PUBLISHING", 1],
+        [createPost.id, "PUBLISHED", 1],
+      ]);
+      expect(events[2].post).toMatchObject({ id: createPost.id, state: "PUBLISHED", text: "Live from Mary" });
+      live.unsubscribe();
+    } finally {
+      await client.dispose();
+    }
+    const records = await recordsOf(did);
+    expect(records.map((record) => record.value.text)).toEqual(["Live from Mary"]);
+  });
+
+  test("a post scheduled at a local time in Europe/Berlin is on the PDS within 2 s of that time", async () => {
+    const { owner, accountId, did } = await withBluesky();
+    const due = Math.ceil((Date.now() + 4_000) / 1000) * 1000;
+    const local = instantToLocal(new Date(due), "Europe/Berlin");
+    const { createPost } = await ok(owner, CREATE, {
+      input: { accountId, text: "Pünktlich", scheduleAt: local, timeZone: "Europe/Berlin" },
+    });
+    expect(Date.parse(createPost.scheduledAt)).toBe(due);
+    expect(createPost.scheduledLocal).toBe(local);
+    const post = await untilState(owner, createPost.id, ["PUBLISHED", "FAILED"], 20_000);
+    const publishedAt = Date.parse(post.publishedAt);
+    expect(post.state).toBe("PUBLISHED");
+    expect(publishedAt).toBeGreaterThanOrEqual(due - 250);
+    expect(publishedAt - due).toBeLessThan(2_000);
+    expect((await recordsOf(did)).map((record) => record.value.text)).toEqual(["Pünktlich"]);
+  });
+
+  test("refused content: FAILED with the network's reason, not retried", async () => {
+    const { owner, accountId, did } = await withBluesky();
+    const { createPost } = await ok(owner, CREATE, { input: { accountId, text: "a draft" } });
+    // Mary's rules refuse 301 graphemes before saving; written past them, the PDS refuses it itself.
+    await platform.social.graph.write("MATCH (p:Post {id: $id}) SET p.text = $text", {
+      id: createPost.id,
+      text: "é".repeat(301),
+    });
+    await ok(owner, `mutation ($id: ID!) { publishPost(id: $id) { id } }`, { id: createPost.id });
+    const post = await untilState(owner, createPost.id, ["PUBLISHED", "FAILED"]);
+    expect(post.state).toBe("FAILED");
+    expect(post.failureReason).toMatch(/grapheme too big \(maximum 300, got 301\)/);
+    expect(post.attempts).toBe(1);
+    expect(await recordsOf(did)).toEqual([]);
+  });
+
+  test(
+    "a worker killed mid-publish: another process finishes, the post is on the PDS exactly once",
+    { timeout: 120_000 },
+    async () => {
+      const { owner, accountId, did } = await withBluesky();
+      const children: ChildProcess[] = [];
+      // This process's worker stands back while a second social process takes the job.
+      await platform.social.publishing.pause();
+      try {
+        const child = spawn(process.execPath, ["--import", "tsx", "subgraphs/social/src/index.ts"], {
+          cwd: new URL("../..", import.meta.url).pathname,
+          env: { ...process.env, ...platform.socialEnv, LOG_LEVEL: "silent" },
+          stdio: ["ignore", "ignore", "inherit"],
+        });
+        children.push(child);
+        const deadline = Date.now() + 60_000;
+        while ((await platform.social.publishing.queue.getWorkersCount()) < 2) {
+          if (Date.now() > deadline) throw new Error("the second social process did not start");
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        proxy.failNext("POST", CREATE_RECORD, "hold-after-upstream");
+        const before = proxy.requestsTo("POST", CREATE_RECORD).length;
+        const { createPost } = await ok(owner, CREATE, {
+          input: { accountId, text: "Published once, whatever happens", publishNow: true },
+        });
+        // The PDS wrote the record; the child is waiting for its answer when it is killed.
+        await proxy.whenHeld();
+        child.kill("SIGKILL");
+        await once(child, "exit");
+        proxy.release();
+        platform.social.publishing.resume();
+
+        const post = await untilState(owner, createPost.id, ["PUBLISHED", "FAILED"], 60_000);
+        expect(post).toMatchObject({ state: "PUBLISHED", attempts: 1 });
+        const records = await recordsOf(did);
+        expect(records).toHaveLength(1);
+        expect(records[0]!.uri).toBe(post.remoteId);
+        expect(proxy.requestsTo("POST", CREATE_RECORD).length - before).toBe(1);
+      } finally {
+        platform.social.publishing.resume();
+        for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+      }
+    },
+  );
 });
