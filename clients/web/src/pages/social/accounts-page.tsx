@@ -51,9 +51,7 @@ const DisconnectSocialAccount = graphql(`
 `);
 
 type Reconnect =
-  | { network: "BLUESKY"; handle: string; serviceUrl: string }
-  | { network: "MASTODON"; serviceUrl: string }
-  | null;
+  { network: "BLUESKY"; handle: string; serviceUrl: string } | { network: "MASTODON"; serviceUrl: string } | null;
 
 function AccountRow({
   account: masked,
@@ -215,8 +213,8 @@ export default function SocialAccountsPage() {
       {edges.length === 0 ? (
         <Empty>
           <p>
-            No social account yet. Connect a Bluesky account with an app password, or a Mastodon account on its
-            server, to publish, schedule and find people to follow.
+            No social account yet. Connect a Bluesky account with an app password, or a Mastodon account on its server,
+            to publish, schedule and find people to follow.
           </p>
         </Empty>
       ) : (

@@ -249,8 +249,8 @@ export function ComposerForm({
           </p>
           {count?.over ? (
             <p className="warning" data-testid="over-limit">
-              {count.over} over the limit: {account ? NETWORK_LABEL[account.network] : "the network"} takes {count.limit}{" "}
-              {count.unit}. Shorten it before publishing.
+              {count.over} over the limit: {account ? NETWORK_LABEL[account.network] : "the network"} takes{" "}
+              {count.limit} {count.unit}. Shorten it before publishing.
             </p>
           ) : null}
           <ScheduleFields

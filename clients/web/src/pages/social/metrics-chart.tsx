@@ -35,7 +35,10 @@ export function MetricsChart({ samples: masked }: { samples: readonly FragmentTy
   const last = Math.max(...times);
   const top = Math.max(1, ...samples.flatMap((sample) => [sample.likes, sample.reposts, sample.replies]));
   const x = (time: number) =>
-    PAD.left + (last === first ? (WIDTH - PAD.left - PAD.right) / 2 : ((time - first) / (last - first)) * (WIDTH - PAD.left - PAD.right));
+    PAD.left +
+    (last === first
+      ? (WIDTH - PAD.left - PAD.right) / 2
+      : ((time - first) / (last - first)) * (WIDTH - PAD.left - PAD.right));
   const y = (value: number) => PAD.top + (1 - value / top) * (HEIGHT - PAD.top - PAD.bottom);
   const latest = samples[samples.length - 1]!;
   const summary =

@@ -114,9 +114,7 @@ function QueueRow({
     <tr>
       <th scope="row">
         <Link to={`/social/posts/${post.id}`}>{snippet(post.text) || "(no text)"}</Link>
-        {post.state === "FAILED" && post.failureReason ? (
-          <div className="field-error">{post.failureReason}</div>
-        ) : null}
+        {post.state === "FAILED" && post.failureReason ? <div className="field-error">{post.failureReason}</div> : null}
       </th>
       <td>
         {post.account?.handle ?? "Disconnected account"}

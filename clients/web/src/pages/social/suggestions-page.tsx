@@ -114,8 +114,8 @@ function Suggestions({ account }: { account: PickableAccount }) {
     return (
       <Empty>
         <p>
-          No suggestions for {account.handle} yet. They come from the people the account follows, and whom those
-          follow; Mary imports the follow graph after connecting and then every few hours.
+          No suggestions for {account.handle} yet. They come from the people the account follows, and whom those follow;
+          Mary imports the follow graph after connecting and then every few hours.
         </p>
       </Empty>
     );
