@@ -422,6 +422,21 @@ describe("tenancy", () => {
     expect(next.posts.edges.map((e: any) => e.node.text)).toEqual(["a0"]);
     expect(next.posts.pageInfo.hasNextPage).toBe(false);
     expect((await ok(owner, LIST, { filter: { state: "PUBLISHED" } })).posts.edges).toEqual([]);
+    // The queue: scheduled posts, soonest due first, paged on their time.
+    for (const [text, at] of [
+      ["later", "2027-06-03T10:00"],
+      ["soonest", "2027-06-01T10:00"],
+      ["middle", "2027-06-02T10:00"],
+    ]) {
+      await createPost(owner, { accountId: b.id, text, scheduleAt: at, timeZone: "Europe/Berlin" });
+    }
+    const QUEUE = `query ($after: String) { posts(first: 2, after: $after, orderBy: DUE_FIRST) {
+      edges { node { text } } pageInfo { endCursor hasNextPage } } }`;
+    const due = await ok(owner, QUEUE);
+    expect(due.posts.edges.map((e: any) => e.node.text)).toEqual(["soonest", "middle"]);
+    const rest = await ok(owner, QUEUE, { after: due.posts.pageInfo.endCursor });
+    expect(rest.posts.edges.map((e: any) => e.node.text)).toEqual(["later"]);
+    expect(rest.posts.pageInfo.hasNextPage).toBe(false);
     expect(errorCode(await h.call(owner, LIST, { after: "nope" }))).toBe("BAD_USER_INPUT");
   });
 });

@@ -2,21 +2,31 @@ import "reflect-metadata";
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { PageArgs, requireScope, timePage, type Connection } from "@mary/kit";
 import type { SocialContext } from "../context.ts";
-import { Post, PostConnection, PostMetrics } from "../types/post.type.ts";
+import { Post, PostConnection, PostMetrics, PostOrderEnum, type PostOrder } from "../types/post.type.ts";
 import { SocialAccount } from "../types/social-account.type.ts";
 import { User } from "../types/user.type.ts";
 import { CreatePostInput, PostFilter, UpdatePostInput } from "./post.input.ts";
 
 @Resolver(() => Post)
 export class PostResolver {
-  @Query(() => PostConnection, { description: "The workspace's posts, newest first." })
+  @Query(() => PostConnection, { description: "The workspace's posts, newest first unless `orderBy` says otherwise." })
   posts(
     @Args(() => PageArgs) page: PageArgs,
     @Arg("filter", () => PostFilter, { nullable: true, description: "Only posts matching all of these." })
     filter: PostFilter | null,
+    @Arg("orderBy", () => PostOrderEnum, {
+      nullable: true,
+      description: "How to sort them: NEWEST_FIRST when omitted; DUE_FIRST for the queue of scheduled posts.",
+    })
+    orderBy: PostOrder | null,
     @Ctx() ctx: SocialContext,
   ): Promise<Connection<Post>> {
-    return ctx.posts.list(requireScope(ctx.principal, "social:read"), filter ?? {}, timePage(page));
+    return ctx.posts.list(
+      requireScope(ctx.principal, "social:read"),
+      filter ?? {},
+      timePage(page),
+      orderBy ?? undefined,
+    );
   }
 
   @Query(() => Post, { description: "One of the workspace's posts; NOT_FOUND when there is none." })

@@ -11,7 +11,7 @@ import {
   type PageRequest,
 } from "@mary/kit";
 import type { GraphStore } from "../store.ts";
-import { EDITABLE_STATES, type Post, type PostState } from "../types/post.type.ts";
+import { EDITABLE_STATES, type Post, type PostOrder, type PostState } from "../types/post.type.ts";
 import type { SocialAccount } from "../types/social-account.type.ts";
 import type { PostEvents } from "./post-events.ts";
 import { checkCompose } from "./post-rules.ts";
@@ -171,16 +171,32 @@ export class PostService {
     return node ? toPost(node) : null;
   }
 
-  async list(caller: AuthenticatedPrincipal, filter: PostFilterFields, page: PageRequest): Promise<Connection<Post>> {
-    const after = page.after ? { createdAt: Date.parse(String(page.after[0])), id: page.after[1] } : null;
+  /**
+   * The workspace's posts matching the filter: newest first, or (`DUE_FIRST`) the scheduled ones
+   * by the time they are due, soonest first (the publishing queue as a member sees it).
+   */
+  async list(
+    caller: AuthenticatedPrincipal,
+    filter: PostFilterFields,
+    page: PageRequest,
+    order: PostOrder = "NEWEST_FIRST",
+  ): Promise<Connection<Post>> {
+    const after = page.after ? { at: Date.parse(String(page.after[0])), id: page.after[1] } : null;
     if (filter.accountId != null && !isUuid(filter.accountId)) {
       throw badUserInput("`accountId` is not an account id", "filter.accountId");
     }
+    const dueFirst = order === "DUE_FIRST";
     const { records } = await this.graph.read<{ p: { properties: PostNode } }>(
-      `MATCH (p:Post {workspaceId: $workspaceId})
-       WHERE ($accountId IS NULL OR p.accountId = $accountId) AND ($state IS NULL OR p.state = $state)
-         AND ($after IS NULL OR p.createdAt < $after.createdAt OR (p.createdAt = $after.createdAt AND p.id < $after.id))
-       RETURN p ORDER BY p.createdAt DESC, p.id DESC LIMIT $limit`,
+      dueFirst
+        ? `MATCH (p:Post {workspaceId: $workspaceId})
+           WHERE p.scheduledAt IS NOT NULL
+             AND ($accountId IS NULL OR p.accountId = $accountId) AND ($state IS NULL OR p.state = $state)
+             AND ($after IS NULL OR p.scheduledAt > $after.at OR (p.scheduledAt = $after.at AND p.id > $after.id))
+           RETURN p ORDER BY p.scheduledAt ASC, p.id ASC LIMIT $limit`
+        : `MATCH (p:Post {workspaceId: $workspaceId})
+           WHERE ($accountId IS NULL OR p.accountId = $accountId) AND ($state IS NULL OR p.state = $state)
+             AND ($after IS NULL OR p.createdAt < $after.at OR (p.createdAt = $after.at AND p.id < $after.id))
+           RETURN p ORDER BY p.createdAt DESC, p.id DESC LIMIT $limit`,
       {
         workspaceId: caller.workspaceId,
         accountId: filter.accountId?.toLowerCase() ?? null,
@@ -190,7 +206,7 @@ export class PostService {
       },
     );
     const rows = records.map((record) => toPost(record.get("p").properties));
-    return toConnection(rows, page, (post) => [post.createdAt.toISOString(), post.id]);
+    return toConnection(rows, page, (post) => [(dueFirst ? post.scheduledAt! : post.createdAt).toISOString(), post.id]);
   }
 
   /** The caller's workspace's account for a post: BAD_USER_INPUT on `field` when it has none. */

@@ -14,6 +14,13 @@ export const PostStateEnum = stringEnum(POST_STATES, "PostState", "Where a post 
   FAILED: "Not published, and Mary stopped trying: `failureReason` says why (edit, reconnect or publish again).",
 });
 
+export const POST_ORDERS = ["NEWEST_FIRST", "DUE_FIRST"] as const;
+export type PostOrder = (typeof POST_ORDERS)[number];
+export const PostOrderEnum = stringEnum(POST_ORDERS, "PostOrder", "How a list of posts is sorted.", {
+  NEWEST_FIRST: "The most recently created first.",
+  DUE_FIRST: "Posts with a scheduled time only, the soonest due first: the publishing queue.",
+});
+
 /** States in which a post may be edited, rescheduled or published again. */
 export const EDITABLE_STATES: readonly PostState[] = ["DRAFT", "SCHEDULED", "FAILED"];
 
