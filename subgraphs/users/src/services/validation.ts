@@ -1,6 +1,5 @@
 import { badUserInput, isEmailAddress } from "@mary/kit";
 
-
 /** Lower-cases and checks an email address. */
 export function normalizeEmail(email: string): string {
   const value = email.trim().toLowerCase();
