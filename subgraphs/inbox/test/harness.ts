@@ -17,6 +17,7 @@ import {
   TEST_ENV,
   type GraphQLResponse,
   type MailUser,
+  waitForDelivery,
 } from "@mary/kit/testing";
 import { startInbox, type InboxApp } from "../src/app.ts";
 import { loadInboxConfig } from "../src/config.ts";
@@ -167,6 +168,8 @@ export async function deliver(mail: OutgoingMail): Promise<string> {
   } finally {
     transport.close();
   }
+  // Postfix accepts first and delivers a moment later: return once it is in the mailboxes.
+  await waitForDelivery([...[mail.to].flat(), ...(mail.cc ? [mail.cc] : [])], messageId);
   return messageId;
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { simpleParser } from "mailparser";
 import type { AuthenticatedPrincipal } from "@mary/kit";
-import { createMailUser, errorCode, signedHeaders, type MailUser } from "@mary/kit/testing";
+import { createMailUser, errorCode, signedHeaders, waitForMail, type MailUser } from "@mary/kit/testing";
 import { deliver, imapOf, newMember, startHarness, type Harness } from "./harness.ts";
 
 let h: Harness;
@@ -71,6 +71,7 @@ async function received(to: Mailbox, sender: MailUser, extra: Parameters<typeof 
     ...extra,
     to: to.user.address,
   });
+  await waitForMail(to.user, messageId);
   await h.sync(to.accountId);
   const [row] = await h.sql<{ id: string }>(`select id from messages where account_id = ? and message_id_header = ?`, [
     to.accountId,

@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ImapFlow } from "imapflow";
 import { repoRoot, runUserCommand, servicesDataDir } from "./user-command.ts";
 
 // The mail server `scripts/services up` starts (Dovecot and Postfix, configured by scripts/mail/),
@@ -51,10 +53,61 @@ export async function createMailUser(
   address = address.toLowerCase();
   if (password === "" || /[\r\n]/.test(password)) throw new Error("a mail password is one non-empty line");
   await mailUser(["add", address], `${password}\n`);
+  madeUsers.set(address, password);
   return { address, password };
 }
+
+/** The users this test process made, so that mail sent to them can be waited for (waitForDelivery). */
+const madeUsers = new Map<string, string>();
 
 /** Removes a mail user made by createMailUser, with its mailbox and messages. */
 export async function deleteMailUser(address: string): Promise<void> {
   await mailUser(["remove", address.toLowerCase()]);
+}
+
+/**
+ * Waits until the message with this Message-ID (without angle brackets) is in the user's folder.
+ * Postfix accepts mail first and hands it to Dovecot a few milliseconds later, so a test that
+ * syncs right after sending may find nothing yet. Throws after `timeoutMs`.
+ */
+export async function waitForMail(user: MailUser, messageId: string, folder = "INBOX", timeoutMs = 10_000) {
+  const client = new ImapFlow({
+    host: MAIL_HOST,
+    port: MAIL_IMAP_PORT,
+    secure: false,
+    doSTARTTLS: false,
+    auth: { user: user.address, pass: user.password },
+    logger: false,
+  });
+  await client.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const lock = await client.getMailboxLock(folder);
+      try {
+        const found = await client.search({ header: { "message-id": `<${messageId}>` } }, { uid: true });
+        if (found && found.length > 0) return;
+      } finally {
+        lock.release();
+      }
+      if (Date.now() > deadline)
+        throw new Error(`<${messageId}> did not reach ${user.address}'s ${folder} in ${timeoutMs} ms`);
+      await sleep(50);
+    }
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
+}
+
+/**
+ * Waits until the message is in the INBOX of each recipient this process made with
+ * createMailUser (others are not waited for): mail sent over SMTP is then really there to sync.
+ */
+export async function waitForDelivery(recipients: readonly string[], messageId: string): Promise<void> {
+  await Promise.all(
+    recipients
+      .map((address) => address.trim().toLowerCase())
+      .filter((address) => madeUsers.has(address))
+      .map((address) => waitForMail({ address, password: madeUsers.get(address)! }, messageId)),
+  );
 }
