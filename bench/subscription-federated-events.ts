@@ -8,8 +8,8 @@
 //   after   executor "plan" (the default): each event completed by the plan executor, entity
 //           fetches batched fresh: a batch goes after every event in it arrived, and while one
 //           is on its way the next gathers what arrives, for all the groups of one share key
-//   stale   (only with BENCH_SIDES=…,stale) "before" with the 1 s entity cache Mary's config
-//           still sets by default (SUBSCRIPTION_ENTITY_CACHE_MS=1000): its stale answers counted
+//   stale   (only with BENCH_SIDES=…,stale) "before" with the 1 s entity cache Mary's config set
+//           by default until now (SUBSCRIPTION_ENTITY_CACHE_MS=1000): its stale answers counted
 //
 // The supergraph (bench/subscription-federated-events/schema.ts): `events` pushes product
 // changes over graphql-ws, `products` owns the products. Every viewer subscribes to

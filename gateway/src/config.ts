@@ -65,9 +65,10 @@ export const gatewayConfigShape = {
   /**
    * How long one shared subscription reuses an entity another subgraph returned for its events
    * (a run's agent and its creator), so consecutive events do not fetch it again: the staleness
-   * a viewer may see. 0 fetches for every event.
+   * a viewer may see. 0 (the default) fetches for every event, batched with the other events
+   * of the moment, so a field is never older than its event.
    */
-  SUBSCRIPTION_ENTITY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  SUBSCRIPTION_ENTITY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /** Events all shared subscriptions together keep for viewers who join late (a run's output so far). */
   SUBSCRIPTION_MAX_RETAINED_EVENTS: z.coerce.number().int().min(0).default(200_000),
   /** WebSocket keep-alive: a ping this often; a socket that has not answered the last one is closed. */

@@ -316,7 +316,14 @@ describe("a subgraph that fails mid-flight", () => {
     expect(later.errors).toBeUndefined();
     expect(later.data).toEqual({ me: { id: account.user.id }, workspace: { plan: { name: "FREE" } } });
     expectCrmFieldFailed(await query(ME_AND_CONTACT, { id: contact.id }), account);
-    expect((await readiness(origin)).body.subgraphs).toEqual({ users: true, crm: false, agents: true, billing: true });
+    expect((await readiness(origin)).body.subgraphs).toEqual({
+      users: true,
+      crm: false,
+      agents: true,
+      inbox: true,
+      social: true,
+      billing: true,
+    });
   });
 
   test("hanging: its fields fail at SUBGRAPH_TIMEOUT_MS while queries to the other subgraphs answer meanwhile", async () => {
@@ -367,9 +374,21 @@ describe("a subgraph that fails mid-flight", () => {
 describe("a data server restarted under the running platform is used again", () => {
   // Each case: what /readyz must say while the server is down (the parts that need it false).
   const cases: { service: DataService; redis: boolean; subgraphs: Record<string, boolean> }[] = [
-    { service: "postgres", redis: true, subgraphs: { users: false, crm: false, agents: true, billing: false } },
-    { service: "redis", redis: false, subgraphs: { users: false, crm: true, agents: false, billing: false } },
-    { service: "ferretdb", redis: true, subgraphs: { users: true, crm: true, agents: false, billing: true } },
+    {
+      service: "postgres",
+      redis: true,
+      subgraphs: { users: false, crm: false, agents: true, inbox: false, social: true, billing: false },
+    },
+    {
+      service: "redis",
+      redis: false,
+      subgraphs: { users: false, crm: true, agents: false, inbox: false, social: false, billing: false },
+    },
+    {
+      service: "ferretdb",
+      redis: true,
+      subgraphs: { users: true, crm: true, agents: false, inbox: true, social: true, billing: true },
+    },
   ];
 
   test.each(cases)(
@@ -400,7 +419,7 @@ describe("a data server restarted under the running platform is used again", () 
         body: expect.objectContaining({
           status: "ready",
           redis: true,
-          subgraphs: { users: true, crm: true, agents: true, billing: true },
+          subgraphs: { users: true, crm: true, agents: true, inbox: true, social: true, billing: true },
         }),
       });
       await writeAndRead();

@@ -206,7 +206,8 @@ describe("a foreign supergraph with no Redis and no JWT key", () => {
   test("starts with Mary's parts and rate limits off, and says so", async () => {
     expect(gateway.output()).toContain(
       "Mary's accounts and API keys off (no users subgraph); plans and quotas off (no accounts); " +
-        "/webhooks/stripe off (no billing subgraph: 404); JWT off (no key or JWKS URL: requests are anonymous); " +
+        "/webhooks/stripe off (no billing subgraph: 404); /oauth/mastodon/callback off (no social subgraph: 404); " +
+        "JWT off (no key or JWKS URL: requests are anonymous); " +
         "rate limits off (no REDIS_URL)",
     );
     const ready = await fetch(`${gateway.origin}/readyz`);

@@ -38,6 +38,8 @@ export class SyncQueue implements SyncScheduling {
         removeOnFail: { count: 1_000 },
       },
     });
+    // A Redis outage surfaces here too: logged (BullMQ reconnects by itself), never an unhandled error event.
+    this.queue.on("error", (error) => options.log.warn({ err: error }, "sync queue error"));
   }
 
   /** Starts this process's worker, running `sync` for each job taken. */

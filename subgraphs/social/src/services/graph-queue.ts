@@ -39,6 +39,8 @@ export class GraphQueue {
         backoff: { type: "exponential", delay: 5_000 },
       },
     });
+    // A Redis outage surfaces here too: logged (BullMQ reconnects by itself), never an unhandled error event.
+    this.queue.on("error", (error) => options.log.warn({ err: error }, "graph queue error"));
   }
 
   /** Runs `refresh` for each job; it answers false when the account is gone. */

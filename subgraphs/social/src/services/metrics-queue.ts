@@ -38,6 +38,8 @@ export class MetricsQueue implements MetricsTracking {
       connection: { url: options.redisUrl, maxRetriesPerRequest: null },
       defaultJobOptions: { removeOnComplete: true, removeOnFail: { count: 1_000 } },
     });
+    // A Redis outage surfaces here too: logged (BullMQ reconnects by itself), never an unhandled error event.
+    this.queue.on("error", (error) => options.log.warn({ err: error }, "metrics queue error"));
   }
 
   start(poll: (postId: string) => Promise<void>): void {

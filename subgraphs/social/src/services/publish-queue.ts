@@ -57,6 +57,8 @@ export class PublishQueue implements PublishScheduling {
         removeOnFail: { count: 1_000 },
       },
     });
+    // A Redis outage surfaces here too: logged (BullMQ reconnects by itself), never an unhandled error event.
+    this.queue.on("error", (error) => options.log.warn({ err: error }, "publish queue error"));
   }
 
   /**
