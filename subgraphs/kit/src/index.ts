@@ -3,6 +3,14 @@ export * from "./access.ts";
 export * from "./config.ts";
 export * from "./enums.ts";
 export * from "./errors.ts";
+export {
+  compareStreamIds,
+  EventStreams,
+  streamCursor,
+  streamIdOfCursor,
+  type EventStreamOptions,
+  type StoredEvent,
+} from "./event-streams.ts";
 export { GatewayClient, GatewayError, type GatewayFailure } from "./gateway-client.ts";
 export * from "./http.ts";
 export * from "./ids.ts";
