@@ -1,4 +1,4 @@
-import { createLogger, createRedis, GatewayClient, startSubgraphServer, type RunningServer } from "@mary/kit";
+import { callerOf, createLogger, createRedis, GatewayClient, startSubgraphServer, type RunningServer } from "@mary/kit";
 import type { AgentsConfig } from "./config.ts";
 import { createLoaders, type AgentsContext } from "./context.ts";
 import { LocalProvider } from "./providers/local.provider.ts";
@@ -83,8 +83,7 @@ export async function startAgents(config: AgentsConfig): Promise<AgentsApp> {
     subscriptions: true,
     log,
     createContext: (base) => {
-      const workspaceId =
-        base.principal.kind === "user" || base.principal.kind === "apiKey" ? base.principal.workspaceId : null;
+      const workspaceId = callerOf(base.principal)?.workspaceId ?? null;
       return { ...base, agents, runs, loaders: createLoaders(workspaceId, agents, runs) };
     },
     checkReady: async () => {

@@ -1,5 +1,12 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { createEntityLoader, isUuid, type BaseSubgraphContext, type Connection, type PageRequest } from "@mary/kit";
+import {
+  callerOf,
+  createEntityLoader,
+  isUuid,
+  type BaseSubgraphContext,
+  type Connection,
+  type PageRequest,
+} from "@mary/kit";
 import DataLoader from "dataloader";
 import { Activity } from "./entities/activity.entity.ts";
 import { Company } from "./entities/company.entity.ts";
@@ -45,7 +52,7 @@ export function createLoaders(
   contacts: ContactService,
 ): CrmLoaders {
   const { principal } = base;
-  const workspaceId = principal.kind === "user" || principal.kind === "apiKey" ? principal.workspaceId : null;
+  const workspaceId = callerOf(principal)?.workspaceId ?? null;
   const byPage = new Map<string, DataLoader<string, Connection<Deal>>>();
   const contactDealsByPage = new Map<string, DataLoader<string, Connection<Deal>>>();
   return {

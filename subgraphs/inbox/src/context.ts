@@ -1,5 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { createEntityLoader, isUuid, type AuthenticatedPrincipal, type BaseSubgraphContext } from "@mary/kit";
+import { callerOf, createEntityLoader, isUuid, type BaseSubgraphContext } from "@mary/kit";
 import type DataLoader from "dataloader";
 import { Draft } from "./entities/draft.entity.ts";
 import { MailAccount } from "./entities/mail-account.entity.ts";
@@ -35,12 +35,8 @@ export interface InboxLoaders {
   body: DataLoader<string, { id: string; textBody: string | null; htmlBody: string | null } | null>;
 }
 
-/** The caller when they act in a workspace (a user or an API key); null for anyone else. */
-export const callerOf = (base: BaseSubgraphContext): AuthenticatedPrincipal | null =>
-  base.principal.kind === "user" || base.principal.kind === "apiKey" ? base.principal : null;
-
 export function createLoaders(em: EntityManager, base: BaseSubgraphContext, messages: MessageService): InboxLoaders {
-  const caller = callerOf(base);
+  const caller = callerOf(base.principal);
   return {
     account: createEntityLoader((ids) => findManyOwned(em, MailAccount, caller, ids)),
     draft: createEntityLoader((ids) => findManyOwned(em, Draft, caller, ids)),

@@ -1,10 +1,16 @@
 import { forbidden, unauthenticated } from "./errors.ts";
 import type { AuthenticatedPrincipal, Principal, Role, Scope } from "./principal.ts";
 
+/** The caller when they act in a workspace (a signed-in user or an API key); null for anyone else. */
+export function callerOf(principal: Principal): AuthenticatedPrincipal | null {
+  return principal.kind === "user" || principal.kind === "apiKey" ? principal : null;
+}
+
 /** The caller must be a signed-in user or an API key. */
 export function requireAuthenticated(principal: Principal): AuthenticatedPrincipal {
-  if (principal.kind !== "user" && principal.kind !== "apiKey") throw unauthenticated();
-  return principal;
+  const caller = callerOf(principal);
+  if (!caller) throw unauthenticated();
+  return caller;
 }
 
 /** The caller must hold the scope (API keys hold only what they were given). */
@@ -35,5 +41,5 @@ export function requireService(principal: Principal, service: string): void {
 
 /** True when the caller acts in this workspace (the only one whose entities it may resolve). */
 export function actsInWorkspace(principal: Principal, workspaceId: string): boolean {
-  return (principal.kind === "user" || principal.kind === "apiKey") && principal.workspaceId === workspaceId;
+  return callerOf(principal)?.workspaceId === workspaceId;
 }

@@ -1,3 +1,4 @@
+import { callerOf } from "./access.ts";
 import { appError, ErrorCode } from "./errors.ts";
 import type { Principal } from "./principal.ts";
 
@@ -66,7 +67,7 @@ export function requireWithinPlan(
   current: number,
   adding = 1,
 ): void {
-  const plan = principal.kind === "user" || principal.kind === "apiKey" ? principal.plan : "FREE";
+  const plan = callerOf(principal)?.plan ?? "FREE";
   const limit = planLimits(plan)[resource];
   if (limit !== null && current + adding > limit) {
     throw appError(

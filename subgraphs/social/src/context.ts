@@ -1,4 +1,4 @@
-import type { AuthenticatedPrincipal, BaseSubgraphContext } from "@mary/kit";
+import { callerOf, type BaseSubgraphContext } from "@mary/kit";
 import DataLoader from "dataloader";
 import type { MetricsService } from "./services/metrics.service.ts";
 import type { PostEvents } from "./services/post-events.ts";
@@ -27,12 +27,8 @@ export interface SocialLoaders {
   account: DataLoader<string, SocialAccount | null>;
 }
 
-/** The caller when they act in a workspace (a user or an API key); null for anyone else. */
-export const callerOf = (base: BaseSubgraphContext): AuthenticatedPrincipal | null =>
-  base.principal.kind === "user" || base.principal.kind === "apiKey" ? base.principal : null;
-
 export function createLoaders(base: BaseSubgraphContext, accounts: SocialAccountService): SocialLoaders {
-  const caller = callerOf(base);
+  const caller = callerOf(base.principal);
   return {
     account: new DataLoader(async (ids) => {
       const found = new Map((caller ? await accounts.byIds(caller.workspaceId, ids) : []).map((a) => [a.id, a]));

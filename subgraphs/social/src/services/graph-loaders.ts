@@ -1,6 +1,5 @@
-import type { BaseSubgraphContext } from "@mary/kit";
+import { callerOf, type BaseSubgraphContext } from "@mary/kit";
 import DataLoader from "dataloader";
-import { callerOf } from "../context.ts";
 import type { SocialProfile } from "../types/social-profile.type.ts";
 import type { SocialGraphService } from "./social-graph.service.ts";
 
@@ -13,7 +12,7 @@ export interface GraphLoaders {
 }
 
 export function createGraphLoaders(base: BaseSubgraphContext, graph: SocialGraphService): GraphLoaders {
-  const caller = callerOf(base);
+  const caller = callerOf(base.principal);
   return {
     profilesOfContact: new DataLoader(async (ids) => {
       const found = caller ? await graph.profilesOfContacts(caller.workspaceId, ids) : new Map();

@@ -1,6 +1,5 @@
-import type { BaseSubgraphContext } from "@mary/kit";
+import { callerOf, type BaseSubgraphContext } from "@mary/kit";
 import DataLoader from "dataloader";
-import { callerOf } from "../context.ts";
 import type { Post, PostMetrics } from "../types/post.type.ts";
 import type { MetricsService } from "./metrics.service.ts";
 import type { PostService } from "./post.service.ts";
@@ -13,7 +12,7 @@ export interface PostLoaders {
 }
 
 export function createPostLoaders(base: BaseSubgraphContext, posts: PostService, metrics: MetricsService): PostLoaders {
-  const caller = callerOf(base);
+  const caller = callerOf(base.principal);
   return {
     post: new DataLoader(async (ids) => {
       const found = new Map((caller ? await posts.byIds(caller.workspaceId, ids) : []).map((p) => [p.id, p]));
