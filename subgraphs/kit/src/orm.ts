@@ -6,7 +6,7 @@ import {
   type EntitySchema,
   type FilterQuery,
 } from "@mikro-orm/postgresql";
-import { badUserInput } from "./errors.ts";
+import { badUserInput, notFound } from "./errors.ts";
 import { isUuid } from "./ids.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { toConnection, type Connection, type CursorKey, type PageRequest } from "./pagination.ts";
@@ -62,6 +62,36 @@ export async function runMigrations(
 /** Throws unless the database answers: for a subgraph's /readyz. */
 export async function pingDatabase(orm: MikroORM): Promise<void> {
   await orm.em.fork().getConnection().execute("select 1");
+}
+
+/**
+ * The row with this id within `scope` (the caller's workspace, say, or their own mailbox): a row
+ * outside it is NOT_FOUND exactly like a missing one, so ids never reveal whether they exist elsewhere.
+ */
+export async function findInScope<T extends { id: string }>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  scope: Record<string, unknown>,
+  id: string,
+  what: string,
+): Promise<T> {
+  const row = isUuid(id)
+    ? await em.findOne(entity, { id: id.toLowerCase(), ...scope } as unknown as FilterQuery<T>)
+    : null;
+  if (!row) throw notFound(what);
+  return row as T;
+}
+
+/** The rows within `scope` with these ids, in one query; ids that are not UUIDs, or no scope, match nothing. */
+export function findManyInScope<T extends { id: string }>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  scope: Record<string, unknown> | null,
+  ids: readonly string[],
+): Promise<T[]> {
+  const valid = ids.filter(isUuid).map((id) => id.toLowerCase());
+  if (!scope || !valid.length) return Promise.resolve([]);
+  return em.find(entity, { id: { $in: valid }, ...scope } as unknown as FilterQuery<T>) as Promise<T[]>;
 }
 
 export interface PageOrder<T> {

@@ -1,5 +1,5 @@
 import type { EntityManager, EntityName, FilterQuery } from "@mikro-orm/postgresql";
-import { isUuid, notFound } from "@mary/kit";
+import { findInScope, findManyInScope, isUuid, notFound } from "@mary/kit";
 
 /** What every crm row has: its id and the workspace it belongs to. */
 export interface TenantRow {
@@ -11,16 +11,14 @@ export interface TenantRow {
  * The caller's row with this id. A row of another workspace is NOT_FOUND exactly like a
  * missing one, so ids never reveal whether they exist elsewhere.
  */
-export async function findInWorkspace<T extends TenantRow>(
+export function findInWorkspace<T extends TenantRow>(
   em: EntityManager,
   entity: EntityName<T>,
   workspaceId: string,
   id: string,
   what: string,
 ): Promise<T> {
-  const row = isUuid(id) ? await em.findOne(entity, { id: id.toLowerCase(), workspaceId } as FilterQuery<T>) : null;
-  if (!row) throw notFound(what);
-  return row as T;
+  return findInScope(em, entity, { workspaceId }, id, what);
 }
 
 /** Throws NOT_FOUND unless every id given names a row of the caller's workspace. */
@@ -45,7 +43,5 @@ export function findManyInWorkspace<T extends TenantRow>(
   workspaceId: string | null,
   ids: readonly string[],
 ): Promise<T[]> {
-  const valid = ids.filter(isUuid).map((id) => id.toLowerCase());
-  if (!workspaceId || !valid.length) return Promise.resolve([]);
-  return em.find(entity, { id: { $in: valid }, workspaceId } as FilterQuery<T>) as Promise<T[]>;
+  return findManyInScope(em, entity, workspaceId ? { workspaceId } : null, ids);
 }

@@ -1,5 +1,5 @@
-import type { EntityManager, EntityName, FilterQuery } from "@mikro-orm/postgresql";
-import { isUuid, notFound, type AuthenticatedPrincipal } from "@mary/kit";
+import type { EntityManager, EntityName } from "@mikro-orm/postgresql";
+import { findInScope, findManyInScope, type AuthenticatedPrincipal } from "@mary/kit";
 
 /** What every inbox row has: the workspace and the member whose mailbox it comes from. */
 export interface OwnedRow {
@@ -17,18 +17,14 @@ export const ownerScope = (caller: AuthenticatedPrincipal) => ({
   userId: caller.userId,
 });
 
-export async function findOwned<T extends OwnedRow>(
+export function findOwned<T extends OwnedRow>(
   em: EntityManager,
   entity: EntityName<T>,
   caller: AuthenticatedPrincipal,
   id: string,
   what: string,
 ): Promise<T> {
-  const row = isUuid(id)
-    ? await em.findOne(entity, { id: id.toLowerCase(), ...ownerScope(caller) } as FilterQuery<T>)
-    : null;
-  if (!row) throw notFound(what);
-  return row as T;
+  return findInScope(em, entity, ownerScope(caller), id, what);
 }
 
 /** The caller's rows with these ids, in one query; ids that are not UUIDs match nothing. */
@@ -38,7 +34,5 @@ export function findManyOwned<T extends OwnedRow>(
   caller: AuthenticatedPrincipal | null,
   ids: readonly string[],
 ): Promise<T[]> {
-  const valid = ids.filter(isUuid).map((id) => id.toLowerCase());
-  if (!caller || !valid.length) return Promise.resolve([]);
-  return em.find(entity, { id: { $in: valid }, ...ownerScope(caller) } as FilterQuery<T>) as Promise<T[]>;
+  return findManyInScope(em, entity, caller ? ownerScope(caller) : null, ids);
 }
