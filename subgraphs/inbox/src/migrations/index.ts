@@ -1,4 +1,5 @@
 import { Migration20261202100000Initial } from "./migration-20261202100000-initial.ts";
+import { Migration20261203090000Calendar } from "./migration-20261203090000-calendar.ts";
 
 /** Every migration of the inbox database, oldest first. */
-export const migrations = [Migration20261202100000Initial];
+export const migrations = [Migration20261202100000Initial, Migration20261203090000Calendar];
