@@ -32,6 +32,8 @@ export interface MaryParts {
   stripeWebhook: boolean;
   /** GET /oauth/mastodon/callback, a Mastodon instance's redirect back, forwarded to social (404 without it). */
   mastodonCallback: boolean;
+  /** GET /calendars/<token>.ics, calendars' private ICS feeds, forwarded to inbox (404 without it). */
+  calendarFeeds: boolean;
   /** Subscription fields whose events replay from the first to each new subscription: agents' runs. */
   replayFromStart: string[];
 }
@@ -46,6 +48,7 @@ export function maryParts(supergraphSdl: string): MaryParts {
     plans: accounts && billing,
     stripeWebhook: billing,
     mastodonCallback: resolvedBy("Mutation", "startMastodonConnect").has("social"),
+    calendarFeeds: resolvedBy("Mutation", "createCalendarFeed").has("inbox"),
     replayFromStart: resolvedBy("Subscription", "agentRunEvents").has("agents") ? ["agentRunEvents"] : [],
   };
 }
@@ -70,6 +73,7 @@ export function describeParts(parts: MaryParts, jwt: string, redis: boolean): st
     `plans and quotas ${onOff(parts.plans, parts.accounts ? "no billing subgraph" : "no accounts")}`,
     `/webhooks/stripe ${onOff(parts.stripeWebhook, "no billing subgraph: 404")}`,
     `/oauth/mastodon/callback ${onOff(parts.mastodonCallback, "no social subgraph: 404")}`,
+    `/calendars/<token>.ics ${onOff(parts.calendarFeeds, "no inbox subgraph: 404")}`,
     `JWT ${jwt}`,
     `rate limits ${redis ? "on (Redis)" : "off (no REDIS_URL)"}`,
   ].join("; ");

@@ -294,32 +294,40 @@ async function forwardStripeWebhook(
 }
 
 /**
- * A Mastodon instance's redirect back to Mary: the query goes to social with the gateway's signed
- * header, and social's answer (a redirect to the accounts page) comes back as is.
+ * A GET the gateway forwards to a subgraph's route with its own signed header: a Mastodon
+ * instance's redirect back to Mary (social answers with a redirect to the accounts page), or a
+ * calendar app polling an ICS feed (inbox answers with the calendar). The answer comes back as is.
  */
-async function forwardMastodonCallback(
+async function forwardGet(
   req: IncomingMessage,
   res: ServerResponse,
-  socialUrl: string,
+  target: URL,
   config: GatewayConfig,
   headers: Record<string, string>,
 ): Promise<void> {
-  if (req.method !== "GET") return sendJson(res, 405, { error: "Use GET" }, { allow: "GET" });
-  const target = new URL(MASTODON_CALLBACK_PATH, socialUrl);
-  target.search = new URL(req.url ?? "/", "http://localhost").search;
+  if (req.method !== "GET" && req.method !== "HEAD") return sendJson(res, 405, { error: "Use GET" }, { allow: "GET" });
   const response = await fetch(target, {
+    method: req.method,
     signal: AbortSignal.timeout(config.SUBGRAPH_TIMEOUT_MS),
     redirect: "manual",
     headers,
   });
   const location = response.headers.get("location");
+  const passed = ["content-type", "cache-control", "content-disposition"].flatMap((name) => {
+    const value = response.headers.get(name);
+    return value ? [[name, value] as const] : [];
+  });
   res.writeHead(response.status, {
-    "content-type": response.headers.get("content-type") ?? "text/plain",
     "cache-control": "no-store",
+    ...Object.fromEntries(passed),
+    "content-type": response.headers.get("content-type") ?? "text/plain",
     ...(location ? { location } : {}),
   });
   res.end(Buffer.from(await response.arrayBuffer()));
 }
+
+/** GET /calendars/<token>.ics: a calendar's private feed, whose token is its only credential. */
+const CALENDAR_FEED = /^\/calendars\/([A-Za-z0-9_-]{20,64})\.ics$/;
 
 /**
  * Starts the public gateway on any supergraph: /graphql, /healthz and /readyz on one HTTP server,
@@ -373,6 +381,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   };
   const billingUrl = parts.stripeWebhook ? urlOf("billing") : undefined;
   const socialUrl = parts.mastodonCallback ? urlOf("social") : undefined;
+  const inboxUrl = parts.calendarFeeds ? urlOf("inbox") : undefined;
 
   const redisUrl = redisUrlFor(parts, config.REDIS_URL);
   const redis = redisUrl ? createRedis(redisUrl, log) : undefined;
@@ -441,10 +450,15 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         });
       }
       if (socialUrl && path === MASTODON_CALLBACK_PATH) {
-        return await forwardMastodonCallback(req, res, socialUrl, config, {
-          ...gatewayHeader(),
-          [REQUEST_ID_HEADER]: requestId,
-        });
+        const target = new URL(MASTODON_CALLBACK_PATH, socialUrl);
+        target.search = new URL(req.url ?? "/", "http://localhost").search;
+        return await forwardGet(req, res, target, config, { ...gatewayHeader(), [REQUEST_ID_HEADER]: requestId });
+      }
+      const feed = inboxUrl ? CALENDAR_FEED.exec(path) : null;
+      if (feed) {
+        const target = new URL("/calendars/feed", inboxUrl);
+        target.searchParams.set("token", feed[1]!);
+        return await forwardGet(req, res, target, config, { ...gatewayHeader(), [REQUEST_ID_HEADER]: requestId });
       }
       if (path !== "/graphql") return sendJson(res, 404, { error: "not found" });
       await handleGraphQLRequest(apollo, req, res, async () => {
