@@ -206,6 +206,28 @@ describe("recurrence across time zones", () => {
       "Standup v2",
     ]);
     expect(DateTime.fromISO(events[2].start).setZone("Europe/Berlin").toFormat("HH:mm")).toBe("12:00");
+    // "This and following" from the first occurrence is the whole series; deleting it so removes all.
+    const whole = await h.ok(me, UPDATE_EVENT, {
+      id: series,
+      input: { location: "Room 1" },
+      scope: "THIS_AND_FOLLOWING",
+      occurrence: first.toUTC().toISO(),
+    });
+    expect(whole.updateEvent.event.id).toBe(series);
+    await h.ok(
+      me,
+      `mutation ($id: ID!, $at: DateTimeISO) { deleteEvent(id: $id, scope: THIS_AND_FOLLOWING, occurrence: $at) }`,
+      {
+        id: series,
+        at: first.toUTC().toISO(),
+      },
+    );
+    const left = await h.ok(me, EVENTS, {
+      calendarIds: [calendarId],
+      from: "2026-04-01T00:00:00Z",
+      to: "2026-05-01T00:00:00Z",
+    });
+    expect(left.events.map((o: { event: { title: string } }) => o.event.title)).toEqual(Array(4).fill("Standup v2"));
     expect(events[2].recurrenceId).toBe(third.toUTC().toISO());
   });
 });
@@ -500,6 +522,26 @@ describe("invitations", () => {
     expect(ics).toMatch(/^METHOD:REQUEST\r?$/m);
     const { events } = parseCalendar(ics);
     expect(events[0]!.uid).toBe(scheduleMeeting.event.uid);
+    // Someone else answering for the guest changes nothing.
+    const forged = await deliver({
+      from: "mallory@sender.test",
+      to: organizer.address,
+      subject: "Declined: Intro call",
+      text: "Declined",
+      attachments: [
+        {
+          filename: "reply.ics",
+          content: reply(events[0]!, guest.address, "DECLINED"),
+          contentType: "text/calendar; method=REPLY",
+        },
+      ],
+    });
+    await waitForMail(organizer, forged);
+    await h.sync(accountId);
+    const unchanged = await h.ok(me, `query ($id: ID!) { event(id: $id) { attendees { rsvp } } }`, {
+      id: scheduleMeeting.event.id,
+    });
+    expect(unchanged.event.attendees).toEqual([{ rsvp: "NEEDS_ACTION" }]);
     const answer = reply(events[0]!, guest.address, "ACCEPTED");
     const messageId = await deliver({
       from: guest.address,

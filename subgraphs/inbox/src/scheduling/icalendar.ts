@@ -3,6 +3,7 @@
 // folding, value types); luxon turns wall times in IANA zones into instants and back.
 import ICAL from "ical.js";
 import { DateTime, IANAZone } from "luxon";
+import { isTimeZone } from "./time-zones.ts";
 import {
   EVENT_STATUSES,
   type Attendee,
@@ -223,7 +224,7 @@ function zonesUsed(components: Component[]): Map<string, { from: number; to: num
 }
 
 function checkZone(zone: string): void {
-  if (!IANAZone.isValidZone(zone)) throw new Error(`"${zone}" is not an IANA time zone`);
+  if (!isTimeZone(zone)) throw new Error(`"${zone}" is not an IANA time zone`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -470,7 +471,7 @@ function parseRoots(ics: string): Component[] {
 
 function readContext(calendar: Component, defaultZone: string | null, errors: string[]): ReadContext {
   const declared = textValue(calendar, "x-wr-timezone");
-  const fileZone = declared && IANAZone.isValidZone(declared) ? declared : null;
+  const fileZone = declared && isTimeZone(declared) ? declared : null;
   return { calendar, defaultZone: defaultZone ?? fileZone ?? "UTC", errors, zones: new Map() };
 }
 
@@ -620,7 +621,7 @@ const addDays = (instant: Date, zone: string, days: number): Date =>
 /** The zone of an all-day event: X-MARY-TIMEZONE (ours), the master's, else the calendar's default. */
 function allDayZoneOf(vevent: Component, context: ReadContext, master: EventTiming | null): string {
   const declared = textValue(vevent, ALL_DAY_ZONE_PROP);
-  if (declared && IANAZone.isValidZone(declared)) return declared;
+  if (declared && isTimeZone(declared)) return declared;
   return master?.timeZone ?? context.defaultZone;
 }
 
@@ -720,16 +721,16 @@ function resolveZone(tzid: string, context: ReadContext): ZoneResolution {
 }
 
 function ianaName(tzid: string, definition: Component | null): string | null {
-  if (IANAZone.isValidZone(tzid)) return tzid;
+  if (isTimeZone(tzid)) return tzid;
   const segments = tzid.split("/").filter(Boolean);
   for (let i = 1; i < segments.length - 1; i++) {
     const suffix = segments.slice(i).join("/");
-    if (IANAZone.isValidZone(suffix)) return suffix;
+    if (isTimeZone(suffix)) return suffix;
   }
   const location = definition ? textValue(definition, "x-lic-location") : null;
-  if (location && IANAZone.isValidZone(location)) return location;
+  if (location && isTimeZone(location)) return location;
   const windows = WINDOWS_ZONES[tzid.trim()];
-  return windows && IANAZone.isValidZone(windows) ? windows : null;
+  return windows && isTimeZone(windows) ? windows : null;
 }
 
 function findVTimezone(calendar: Component, tzid: string): Component | null {

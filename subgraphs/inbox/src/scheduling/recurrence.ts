@@ -4,7 +4,8 @@
 // rrule runs on "floating" dates: UTC Dates whose fields are the event's wall-clock time in its
 // zone. A weekly 09:00 Europe/Berlin event repeats 09:00 floating; luxon turns each wall time back
 // into the instant (so the UTC instant moves by an hour across DST, the wall time does not).
-import { DateTime, IANAZone } from "luxon";
+import { DateTime } from "luxon";
+import { isTimeZone } from "./time-zones.ts";
 import rrulePackage from "rrule";
 import type { Options as RRuleOptions, RRule as RRuleInstance } from "rrule";
 import type { EventTiming, Occurrence, OccurrenceOverride } from "./types.ts";
@@ -223,7 +224,7 @@ function secondKey(date: Date): number {
 }
 
 function checkZone(zone: string): void {
-  if (!IANAZone.isValidZone(zone)) throw new RangeError(`\`${zone}\` is not an IANA time zone`);
+  if (!isTimeZone(zone)) throw new RangeError(`\`${zone}\` is not an IANA time zone`);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 // Working hours: a user's weekly local hours and dated exceptions, turned into the instants they
 // work. Local days and times are read in the user's zone with luxon, so DST days come out right
 // (09:00–17:00 is eight hours on the day the clocks change at night).
-import { DateTime, IANAZone } from "luxon";
+import { DateTime } from "luxon";
+import { isTimeZone } from "./time-zones.ts";
 import type { Interval, WorkingHours } from "./types.ts";
 
 const LOCAL_TIME = /^(\d{2}):(\d{2})$/;
@@ -22,8 +23,7 @@ export function DEFAULT_WORKING_HOURS(timeZone: string): WorkingHours {
  * `YYYY-MM-DD` dates given once each.
  */
 export function validateWorkingHours(hours: WorkingHours): string | null {
-  if (!IANAZone.isValidZone(hours.timeZone))
-    return `\`${hours.timeZone}\` is not an IANA time zone such as Europe/Berlin`;
+  if (!isTimeZone(hours.timeZone)) return `\`${hours.timeZone}\` is not an IANA time zone such as Europe/Berlin`;
   for (const entry of hours.weekly) {
     if (!Number.isInteger(entry.weekday) || entry.weekday < 1 || entry.weekday > 7) {
       return `weekday ${entry.weekday} must be 1 (Monday) to 7 (Sunday)`;

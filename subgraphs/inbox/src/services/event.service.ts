@@ -304,6 +304,7 @@ export class EventService {
     let event = await this.find(caller, id);
     if (input.rrule !== undefined && event.recurringEventId)
       throw badUserInput("a changed occurrence cannot repeat; change its series", "rrule");
+    if (scope === "THIS_AND_FOLLOWING" && occurrence && occurrence.getTime() === event.start.getTime()) scope = "ALL";
     if (event.rrule && scope !== "ALL") {
       if (!occurrence) throw badUserInput(`scope ${scope} needs the occurrence's start`, "occurrence");
       await this.checkOccurrence(event, occurrence);
@@ -332,7 +333,10 @@ export class EventService {
     const series = event.recurringEventId
       ? await this.em.findOneOrFail(CalendarEvent, { id: event.recurringEventId })
       : event;
-    if (series.rrule && scope !== "ALL") {
+    // "This and following" from the first occurrence is the whole series.
+    const fromFirst =
+      scope === "THIS_AND_FOLLOWING" && (occurrence ?? event.recurrenceId)?.getTime() === series.start.getTime();
+    if (series.rrule && scope !== "ALL" && !fromFirst) {
       const at = occurrence ?? event.recurrenceId;
       if (!at) throw badUserInput(`scope ${scope} needs the occurrence's start`, "occurrence");
       await this.checkOccurrence(series, at);

@@ -295,9 +295,10 @@ export class SchedulingService {
   /**
    * An iCalendar REPLY that arrived in a member's mailbox: the attendee's answer is set on the
    * event they organize with that UID (and the occurrence, for a reply to one). Returns whether
-   * an event was updated; replies to unknown events, or from people not invited, change nothing.
+   * an event was updated; replies to unknown events, from people not invited, or sent from
+   * another address than the attendee's, change nothing.
    */
-  async applyReply(account: MailAccount, ics: string): Promise<boolean> {
+  async applyReply(account: MailAccount, ics: string, from: string | null): Promise<boolean> {
     let reply: ReturnType<typeof parseReply>;
     try {
       reply = parseReply(ics);
@@ -318,6 +319,8 @@ export class SchedulingService {
       mine.find((event) => !event.recurringEventId);
     if (!target) return false;
     const email = reply.attendee.email.toLowerCase();
+    // The reply names its attendee itself: only the attendee's own mail may answer for them.
+    if (!from || from.toLowerCase() !== email) return false;
     const attendee = target.attendees.find((one) => one.email?.toLowerCase() === email);
     if (!attendee || reply.sequence < target.sequence) return false;
     target.attendees = target.attendees.map((one) =>
