@@ -474,18 +474,20 @@ export class EventService {
 
   /** Masters (series and single events) matching `where` with an occurrence that may fall in [from, to). */
   private async seriesInRange(where: Record<string, unknown>, from: Date, to: Date): Promise<CalendarEvent[]> {
-    const base = { ...where, deletedAt: null };
+    // `where` may hold an $or of its own, so each condition is its own $and term.
+    const base = { $and: [where, { deletedAt: null }] };
     const [masters, moved] = await Promise.all([
       this.em.find(CalendarEvent, {
-        ...base,
-        recurringEventId: null,
-        start: { $lt: to },
-        $or: [{ seriesEnd: null }, { seriesEnd: { $gt: from } }],
+        $and: [
+          where,
+          { deletedAt: null, recurringEventId: null, start: { $lt: to } },
+          { $or: [{ seriesEnd: null }, { seriesEnd: { $gt: from } }] },
+        ],
       }),
       // A changed occurrence moved into the range belongs to a series that may not reach it.
       this.em.find(
         CalendarEvent,
-        { ...base, recurringEventId: { $ne: null }, start: { $lt: to }, end: { $gt: from } },
+        { $and: [...base.$and, { recurringEventId: { $ne: null }, start: { $lt: to }, end: { $gt: from } }] },
         { fields: ["recurringEventId"] },
       ),
     ]);
