@@ -26,6 +26,8 @@ import { RulesService } from "./services/rules.service.ts";
 import { SyncQueue } from "./services/sync-queue.ts";
 import { InboxEvents } from "./services/inbox-events.ts";
 import { SyncService, type MessageTriage } from "./services/sync.service.ts";
+import { TaskDueNotifier } from "./services/task-due-queue.ts";
+import { TaskService } from "./services/task.service.ts";
 import { TriageService } from "./services/triage.service.ts";
 
 export interface InboxApp extends RunningServer {
@@ -35,6 +37,8 @@ export interface InboxApp extends RunningServer {
   events: InboxEvents;
   /** Triage (rules, then CRM contacts with open deals, then the provider), which sync runs on new mail. */
   triage: TriageService;
+  /** The due check of tasks (TASK_DUE, TASK_OVERDUE); its `check()` runs one now. */
+  taskDue: TaskDueNotifier;
 }
 
 /** Connects to PostgreSQL and Redis, applies migrations, starts the sync worker and serves the inbox subgraph. */
@@ -102,6 +106,17 @@ export async function startInbox(
     const report = await sync.syncAccount(accountId);
     log.debug({ accountId, ...report }, "sync finished");
   });
+  // Due and overdue tasks are found by a job scheduler every TASK_DUE_CHECK_SECONDS.
+  const taskDue = new TaskDueNotifier({
+    orm,
+    events,
+    redisUrl: config.REDIS_URL,
+    queueName: config.TASK_DUE_QUEUE_NAME,
+    checkSeconds: config.TASK_DUE_CHECK_SECONDS,
+    soonMinutes: config.TASK_DUE_SOON_MINUTES,
+    log,
+  });
+  await taskDue.start();
 
   const server = await startSubgraphServer<InboxContext>({
     name: "inbox",
@@ -123,6 +138,7 @@ export async function startInbox(
         events,
         rules: new RulesService(em, triage, events),
         drafts: new DraftService(em, logins, provider, draftSettings),
+        tasks: new TaskService(em, provider),
         loaders: createLoaders(em, base, messages),
       };
     },
@@ -138,9 +154,11 @@ export async function startInbox(
     sync,
     events,
     triage,
+    taskDue,
     close: async () => {
       await server.close();
       await queue.close();
+      await taskDue.close();
       events.close();
       await orm.close();
       redis.disconnect();

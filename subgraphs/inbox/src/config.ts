@@ -32,6 +32,15 @@ export const inboxConfigShape = {
   INBOX_SEND_WAIT_MS: z.coerce.number().int().min(0).default(30_000),
   /** The largest attachment Attachment.content fetches from a mail server, in bytes (10 MB). */
   INBOX_MAX_ATTACHMENT_BYTES: z.coerce.number().int().min(1_024).default(10_485_760),
+  /** How often open tasks are checked for coming due or overdue (TASK_DUE / TASK_OVERDUE events). */
+  TASK_DUE_CHECK_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** A task is "due soon" (a TASK_DUE event) this many minutes before its due time. */
+  TASK_DUE_SOON_MINUTES: z.coerce.number().int().min(1).default(60),
+  /** The BullMQ queue of the task due check, which every inbox process of one deployment shares. */
+  TASK_DUE_QUEUE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/)
+    .default("inbox-task-due"),
   /** Triage's AI provider; without a key, the LOCAL provider's deterministic rules. Empty counts as unset. */
   OPENAI_API_KEY: unsetWhenEmpty(z.string().min(1).optional()),
   OPENAI_BASE_URL: unsetWhenEmpty(z.string().url().optional()),

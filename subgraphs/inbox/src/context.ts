@@ -5,12 +5,14 @@ import { Draft } from "./entities/draft.entity.ts";
 import { MailAccount } from "./entities/mail-account.entity.ts";
 import { MailFolder } from "./entities/mail-folder.entity.ts";
 import { Message } from "./entities/message.entity.ts";
+import type { Task } from "./entities/task.entity.ts";
 import { Thread } from "./entities/thread.entity.ts";
 import type { InboxEvents } from "./services/inbox-events.ts";
 import type { MessageService } from "./services/message.service.ts";
 import type { DraftService } from "./services/draft.service.ts";
 import type { MailAccountService } from "./services/mail-account.service.ts";
 import type { RulesService } from "./services/rules.service.ts";
+import { taskLoaders, type TaskService } from "./services/task.service.ts";
 import { findManyOwned } from "./services/ownership.ts";
 
 export interface InboxContext extends BaseSubgraphContext {
@@ -20,6 +22,8 @@ export interface InboxContext extends BaseSubgraphContext {
   events: InboxEvents;
   rules: RulesService;
   drafts: DraftService;
+  /** The workspace's tasks (shared by its members, unlike mail). */
+  tasks: TaskService;
   loaders: InboxLoaders;
 }
 
@@ -33,6 +37,11 @@ export interface InboxLoaders {
   folder: DataLoader<string, MailFolder | null>;
   /** Messages' text and HTML bodies, which lists do not read. */
   body: DataLoader<string, { id: string; textBody: string | null; htmlBody: string | null } | null>;
+  /** Tasks by id in the caller's workspace (any member's); null for missing ones and other workspaces'. */
+  task: DataLoader<string, Task | null>;
+  /** Each task's blockers (Task.blockedBy) and the tasks it blocks (Task.blocking): one query per list. */
+  blockedBy: DataLoader<string, Task[]>;
+  blocking: DataLoader<string, Task[]>;
 }
 
 export function createLoaders(em: EntityManager, base: BaseSubgraphContext, messages: MessageService): InboxLoaders {
@@ -51,5 +60,6 @@ export function createLoaders(em: EntityManager, base: BaseSubgraphContext, mess
       return folders.filter((folder) => accounts.has(folder.accountId));
     }),
     body: createEntityLoader((ids) => messages.bodies(caller, ids)),
+    ...taskLoaders(em, caller?.workspaceId ?? null),
   };
 }

@@ -8,6 +8,7 @@ import { AccountFoldersResolver } from "./resolvers/mail-folder.resolver.ts";
 import { MessageResolver } from "./resolvers/message.resolver.ts";
 import { ThreadResolver } from "./resolvers/thread.resolver.ts";
 import { referenceResolvers } from "./resolvers/references.ts";
+import { TaskResolver, taskReferenceResolvers, UserTasksResolver } from "./resolvers/task.resolver.ts";
 import { TriageResolver } from "./resolvers/triage.resolver.ts";
 import { UsageResolver } from "./resolvers/usage.resolver.ts";
 import { Contact, Correspondent } from "./types/correspondent.type.ts";
@@ -29,7 +30,9 @@ export const buildInboxSchema = () =>
       CorrespondentResolver,
       ContactMessagesResolver,
       EventResolver,
+      TaskResolver,
+      UserTasksResolver,
     ],
     orphanedTypes: [Usage, Correspondent, Contact, User],
-    referenceResolvers,
+    referenceResolvers: { ...referenceResolvers, ...taskReferenceResolvers },
   });

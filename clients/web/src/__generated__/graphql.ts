@@ -244,7 +244,11 @@ export type InboxEventType =
   /** A message arrived (found by a sync), in `message`. */
   | 'NEW_MESSAGE'
   /** An account's sync started, finished or failed: `syncState`, and `account`. */
-  | 'SYNC_STATE';
+  | 'SYNC_STATE'
+  /** A task assigned to or made by the member is due soon (within TASK_DUE_SOON_MINUTES, 60 by default) and not DONE: `task`. Once per due time. */
+  | 'TASK_DUE'
+  /** A task assigned to or made by the member is past its due time and not DONE: `task`. Once per due time. */
+  | 'TASK_OVERDUE';
 
 /** An activity to log on a contact, a deal or both (at least one). */
 export type LogActivityInput = {

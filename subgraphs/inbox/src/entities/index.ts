@@ -5,6 +5,8 @@ import { DraftSchema } from "./draft.entity.ts";
 import { MailAccountSchema } from "./mail-account.entity.ts";
 import { MailFolderSchema } from "./mail-folder.entity.ts";
 import { MessageSchema } from "./message.entity.ts";
+import { TaskDependencySchema } from "./task-dependency.entity.ts";
+import { TaskSchema } from "./task.entity.ts";
 import { ThreadSchema } from "./thread.entity.ts";
 import { TriageRuleSchema } from "./triage-rule.entity.ts";
 import { WorkingHoursSchema } from "./working-hours.entity.ts";
@@ -20,4 +22,6 @@ export const entities = [
   CalendarEventSchema,
   WorkingHoursSchema,
   CalendarSyncConflictSchema,
+  TaskSchema,
+  TaskDependencySchema,
 ];

@@ -2,9 +2,11 @@ import OpenAI from "openai";
 import { z } from "zod";
 import type { Logger } from "@mary/kit";
 import { MESSAGE_CATEGORIES, URGENCIES } from "../entities/message.entity.ts";
-import { LocalProvider, localReply, quoteOriginal } from "./local.provider.ts";
+import { actionItemKey, findActionItems, LocalProvider, localReply, quoteOriginal } from "./local.provider.ts";
 import {
+  MAX_ACTION_ITEMS,
   oneLineReason,
+  type ActionItem,
   type MailProvider,
   type ProviderVerdict,
   type ReplyInput,
@@ -33,6 +35,35 @@ const CLASSIFY_PROMPT = `You triage email. For each message, choose:
 Answer with a JSON object only: {"verdicts":[{"index":0,"category":"...","urgency":"...","reason":"..."}]}, one entry per message, by its index.`;
 
 const REPLY_PROMPT = `You write email replies for the user. Write only the body of the reply in plain text: a greeting, the reply itself following the user's instructions, and a sign-off with the user's name. No subject line, no quoted original, no placeholders in brackets.`;
+
+const ACTION_ITEMS_PROMPT = `You find action items in email: what the message asks its reader to do (requests, questions asking for something, to-do lists). For each, write a short task title in the message's language, in the imperative ("Send the signed contract to Ada"), at most 200 characters, keeping names, dates and amounts. Leave out polite formulas that ask nothing ("let me know if you have questions"), quoted earlier messages and signatures. No action items: an empty list. Answer with the JSON asked for only.`;
+
+/** The structured output action items are asked for (OpenAI's json_schema response format, strict). */
+const ACTION_ITEMS_FORMAT = {
+  type: "json_schema" as const,
+  json_schema: {
+    name: "action_items",
+    strict: true,
+    schema: {
+      type: "object",
+      properties: {
+        items: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: { title: { type: "string", description: "The task, in the imperative." } },
+            required: ["title"],
+            additionalProperties: false,
+          },
+        },
+      },
+      required: ["items"],
+      additionalProperties: false,
+    },
+  },
+};
+
+const actionItemsSchema = z.object({ items: z.array(z.object({ title: z.string() })) });
 
 const answerSchema = z.object({
   verdicts: z.array(
@@ -98,6 +129,35 @@ export class OpenAIProvider implements MailProvider {
     }
   }
 
+  /** The model's action items (JSON-schema structured output); LOCAL's when it fails. */
+  async actionItems(message: TriageInput): Promise<ActionItem[]> {
+    let answer: z.infer<typeof actionItemsSchema>["items"];
+    try {
+      const text = await this.complete(
+        [
+          { role: "system", content: ACTION_ITEMS_PROMPT },
+          { role: "user", content: JSON.stringify({ message: describe(message, 0) }) },
+        ],
+        ACTION_ITEMS_FORMAT,
+      );
+      answer = actionItemsSchema.parse(JSON.parse(stripFence(text))).items;
+    } catch (error) {
+      this.options.log.warn({ err: error }, "the AI provider failed to find action items; used LOCAL's rules");
+      return findActionItems(message);
+    }
+    const items: ActionItem[] = [];
+    const seen = new Set<string>();
+    for (const { title: raw } of answer) {
+      const title = raw.replace(/\s+/g, " ").trim().slice(0, 500).trim();
+      const key = actionItemKey(title);
+      if (!title || seen.has(key)) continue;
+      seen.add(key);
+      items.push({ title });
+      if (items.length >= MAX_ACTION_ITEMS) break;
+    }
+    return items;
+  }
+
   private async classifyBatch(messages: TriageInput[]): Promise<ProviderVerdict[]> {
     let answer: z.infer<typeof answerSchema>["verdicts"];
     try {
@@ -121,14 +181,21 @@ export class OpenAIProvider implements MailProvider {
     });
   }
 
-  /** Streams one completion and returns its text (streamed: some compatible servers only stream). */
-  private async complete(messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[], json: boolean) {
+  /**
+   * Streams one completion and returns its text (streamed: some compatible servers only stream).
+   * `format`: true for any JSON object, a response format (a JSON schema) for that, false for text.
+   */
+  private async complete(
+    messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[],
+    format: boolean | typeof ACTION_ITEMS_FORMAT,
+  ) {
+    const responseFormat = format === true ? { type: "json_object" as const } : format || undefined;
     const stream = await this.client.chat.completions.create({
       model: this.options.model,
       messages,
       stream: true,
       temperature: 0,
-      ...(json ? { response_format: { type: "json_object" as const } } : {}),
+      ...(responseFormat ? { response_format: responseFormat } : {}),
     });
     let text = "";
     for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? "";

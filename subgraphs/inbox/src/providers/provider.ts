@@ -26,6 +26,14 @@ export interface ReplyInput {
   signature: string;
 }
 
+/** Something a message asks the reader to do, as a task's title (1 to 500 characters, one line). */
+export interface ActionItem {
+  title: string;
+}
+
+/** The most action items taken from one message. */
+export const MAX_ACTION_ITEMS = 20;
+
 /** Triage's AI provider: the built-in LOCAL rules offline, or an OpenAI-compatible model. */
 export interface MailProvider {
   readonly name: "LOCAL" | "OPENAI";
@@ -33,6 +41,11 @@ export interface MailProvider {
   classify(messages: TriageInput[]): Promise<ProviderVerdict[]>;
   /** The body of a reply (plain text, with the original quoted). Never throws: falls back to LOCAL. */
   draftReply(input: ReplyInput): Promise<string>;
+  /**
+   * What the message asks its reader to do, in its order, without duplicates, at most
+   * MAX_ACTION_ITEMS; none for a message that asks nothing. Never throws: falls back to LOCAL.
+   */
+  actionItems(message: TriageInput): Promise<ActionItem[]>;
 }
 
 /** A reason fits its column (300 characters) on one line. */

@@ -4,6 +4,7 @@ import { requireScope } from "@mary/kit";
 import type { InboxContext } from "../context.ts";
 import { MailAccount } from "../entities/mail-account.entity.ts";
 import { Message } from "../entities/message.entity.ts";
+import { Task } from "../entities/task.entity.ts";
 import { ownerScope } from "../services/ownership.ts";
 import { idOfCursor, type StoredInboxEvent } from "../services/inbox-events.ts";
 import { InboxEvent, toInboxEvent } from "../types/event.type.ts";
@@ -22,7 +23,8 @@ export class EventResolver {
 
   @Subscription(() => InboxEvent, {
     description:
-      "The caller's inbox as it changes: new messages, triage verdicts and sync states of their own accounts. With " +
+      "The caller's inbox as it changes: new messages, triage verdicts and sync states of their own accounts, and " +
+      "the workspace's tasks assigned to or made by them coming due or overdue. With " +
       "`after`, first every stored event after that cursor (the latest 10,000 are kept), then the live ones, each exactly once and in order.",
     subscribe: ({ args, context }: { args: { after?: string | null }; context: InboxContext }) => {
       const caller = requireScope(context.principal, "inbox:read");
@@ -53,12 +55,22 @@ export class EventResolver {
     return event.messageId ? ctx.messages.fresh(caller, event.messageId) : null;
   }
 
+  @FieldResolver(() => Task, {
+    nullable: true,
+    description: "TASK_DUE and TASK_OVERDUE: the task as it is now; null when it is gone since (and for mail events).",
+  })
+  task(@Root() event: InboxEvent, @Ctx() ctx: InboxContext): Promise<Task | null> | null {
+    const caller = requireScope(ctx.principal, "inbox:read");
+    return event.taskId ? ctx.tasks.fresh(caller, event.taskId) : null;
+  }
+
   @FieldResolver(() => MailAccount, {
     nullable: true,
-    description: "The account, as it is now; null when disconnected since.",
+    description: "The account, as it is now; null when disconnected since (and for task events).",
   })
-  account(@Root() event: InboxEvent, @Ctx() ctx: InboxContext): Promise<MailAccount | null> {
+  account(@Root() event: InboxEvent, @Ctx() ctx: InboxContext): Promise<MailAccount | null> | null {
     const caller = requireScope(ctx.principal, "inbox:read");
+    if (!event.accountId) return null;
     // A subscription keeps its context for all its events: read afresh, on a fork of its own.
     return ctx.em.fork().findOne(MailAccount, { id: event.accountId, ...ownerScope(caller) });
   }

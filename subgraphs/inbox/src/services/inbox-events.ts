@@ -1,7 +1,7 @@
 import { compareStreamIds, EventStreams, streamCursor, streamIdOfCursor, type Redis } from "@mary/kit";
 import type { SyncState } from "../entities/mail-account.entity.ts";
 
-export const INBOX_EVENT_TYPES = ["NEW_MESSAGE", "MESSAGE_TRIAGED", "SYNC_STATE"] as const;
+export const INBOX_EVENT_TYPES = ["NEW_MESSAGE", "MESSAGE_TRIAGED", "SYNC_STATE", "TASK_DUE", "TASK_OVERDUE"] as const;
 export type InboxEventType = (typeof INBOX_EVENT_TYPES)[number];
 
 /** An event as a user's stream in Redis holds it. */
@@ -9,7 +9,10 @@ export interface InboxEventRecord {
   type: InboxEventType;
   workspaceId: string;
   userId: string;
-  accountId: string;
+  /** The mail events' account; none for task events. */
+  accountId?: string | null;
+  /** TASK_DUE and TASK_OVERDUE: the task. */
+  taskId?: string | null;
   /** NEW_MESSAGE and MESSAGE_TRIAGED: the message. */
   messageId?: string | null;
   /** SYNC_STATE: the account's new state. */
