@@ -356,6 +356,47 @@ describe("the inbox through the gateway, against the real mail server", () => {
   });
 });
 
+describe("calendars through the gateway", () => {
+  test("a calendar's private ICS feed answers calendar apps by its token alone, until it is revoked", async () => {
+    const owner = await platform.signUp();
+    const { calendars } = await ok(owner, `{ calendars { id } }`);
+    const calendarId = calendars[0].id;
+    await ok(
+      owner,
+      `mutation ($id: ID!) { createEvent(calendarId: $id, input: { title: "Board meeting", start: "2026-05-04T08:00:00Z", end: "2026-05-04T09:00:00Z", timeZone: "Europe/Berlin" }) { event { id } } }`,
+      { id: calendarId },
+    );
+    const { createCalendarFeed } = await ok(
+      owner,
+      `mutation ($id: ID!) { createCalendarFeed(calendarId: $id) { url } }`,
+      {
+        id: calendarId,
+      },
+    );
+    const token = /\/calendars\/([A-Za-z0-9_-]+)\.ics$/.exec(createCalendarFeed.url)![1]!;
+    const feedUrl = `${platform.gatewayOrigin}/calendars/${token}.ics`;
+    const served = await fetch(feedUrl);
+    expect(served.status).toBe(200);
+    expect(served.headers.get("content-type")).toBe("text/calendar; charset=utf-8");
+    const ics = await served.text();
+    expect(ics).toContain("SUMMARY:Board meeting");
+    expect(ics).toContain("DTSTART;TZID=Europe/Berlin:20260504T100000");
+    expect((await fetch(`${platform.gatewayOrigin}/calendars/${"a".repeat(32)}.ics`)).status).toBe(404);
+
+    // Another workspace's member cannot reach the calendar by id, nor make its feed.
+    const stranger = await platform.signUp();
+    const foreign = await platform.gql(
+      `mutation ($id: ID!) { createCalendarFeed(calendarId: $id) { url } }`,
+      { id: calendarId },
+      stranger.accessToken,
+    );
+    expect(errorCode(foreign)).toBe("NOT_FOUND");
+
+    await ok(owner, `mutation ($id: ID!) { revokeCalendarFeed(calendarId: $id) { hasFeed } }`, { id: calendarId });
+    expect((await fetch(feedUrl)).status).toBe(404);
+  });
+});
+
 describe("a killed sync worker", () => {
   const MESSAGE_COUNT = 1_500;
 

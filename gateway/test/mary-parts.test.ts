@@ -27,6 +27,7 @@ describe("maryParts", () => {
       plans: true,
       stripeWebhook: true,
       mastodonCallback: true,
+      calendarFeeds: true,
       replayFromStart: ["agentRunEvents"],
     });
     expect(redisUrlFor(parts, undefined)).toBe("redis://127.0.0.1:6379");
@@ -40,6 +41,7 @@ describe("maryParts", () => {
       plans: false,
       stripeWebhook: false,
       mastodonCallback: false,
+      calendarFeeds: false,
       replayFromStart: [],
     });
     expect(redisUrlFor(parts, undefined)).toBeUndefined();

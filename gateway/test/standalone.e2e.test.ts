@@ -207,6 +207,7 @@ describe("a foreign supergraph with no Redis and no JWT key", () => {
     expect(gateway.output()).toContain(
       "Mary's accounts and API keys off (no users subgraph); plans and quotas off (no accounts); " +
         "/webhooks/stripe off (no billing subgraph: 404); /oauth/mastodon/callback off (no social subgraph: 404); " +
+        "/calendars/<token>.ics off (no inbox subgraph: 404); " +
         "JWT off (no key or JWKS URL: requests are anonymous); " +
         "rate limits off (no REDIS_URL)",
     );
