@@ -373,8 +373,8 @@ describe("calendars through the gateway", () => {
         id: calendarId,
       },
     );
-    const token = /\/calendars\/([A-Za-z0-9_-]+)\.ics$/.exec(createCalendarFeed.url)![1]!;
-    const feedUrl = `${platform.gatewayOrigin}/calendars/${token}.ics`;
+    const feedUrl: string = createCalendarFeed.url;
+    expect(feedUrl).toMatch(new RegExp(`^${platform.gatewayOrigin}/calendars/[A-Za-z0-9_-]{32}\\.ics$`));
     const served = await fetch(feedUrl);
     expect(served.status).toBe(200);
     expect(served.headers.get("content-type")).toBe("text/calendar; charset=utf-8");

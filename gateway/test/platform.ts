@@ -165,6 +165,7 @@ export async function startPlatform(
     INBOX_PORT: "0",
     INBOX_DATABASE_URL: inboxDb!.url,
     GATEWAY_URL: `http://127.0.0.1:${gatewayPort}/graphql`,
+    PUBLIC_GATEWAY_ORIGIN: `http://127.0.0.1:${gatewayPort}`,
     // Each platform has its own sync queue, so platforms sharing one Redis never take each other's jobs.
     SYNC_QUEUE_NAME: `inbox-sync-${randomUUID()}`,
   };

@@ -8,8 +8,8 @@ import {
   startSubgraphServer,
   type RunningServer,
 } from "@mary/kit";
-import type { MikroORM } from "@mikro-orm/postgresql";
-import { allowsPlaintext, type InboxConfig } from "./config.ts";
+import type { EntityManager, MikroORM } from "@mikro-orm/postgresql";
+import { allowsCalDavPlaintext, allowsPlaintext, type InboxConfig } from "./config.ts";
 import { createLoaders, type InboxContext } from "./context.ts";
 import { entities } from "./entities/index.ts";
 import type { MailAccount } from "./entities/mail-account.entity.ts";
@@ -18,8 +18,15 @@ import { buildInboxSchema } from "./schema.ts";
 import { LocalProvider } from "./providers/local.provider.ts";
 import { OpenAIProvider } from "./providers/openai.provider.ts";
 import type { MailProvider } from "./providers/provider.ts";
+import { CalendarInteropService } from "./services/calendar-interop.service.ts";
+import { CalendarService } from "./services/calendar.service.ts";
+import { feedRoute, FEED_PATH } from "./routes/calendar-feed.route.ts";
+import { CalDavSyncQueue } from "./services/caldav-sync-queue.ts";
+import { CalDavSyncService } from "./services/caldav-sync.service.ts";
 import { CrmContacts } from "./services/crm-contacts.ts";
 import { DraftService } from "./services/draft.service.ts";
+import { EventService } from "./services/event.service.ts";
+import { SchedulingService } from "./services/scheduling.service.ts";
 import { MailAccountService } from "./services/mail-account.service.ts";
 import { MessageService } from "./services/message.service.ts";
 import { RulesService } from "./services/rules.service.ts";
@@ -34,6 +41,8 @@ export interface InboxApp extends RunningServer {
   orm: MikroORM;
   queue: SyncQueue;
   sync: SyncService;
+  /** CalDAV calendars: connecting, and the two-way sync (`sync(calendarId)` runs one now). */
+  caldav: CalDavSyncService;
   events: InboxEvents;
   /** Triage (rules, then CRM contacts with open deals, then the provider), which sync runs on new mail. */
   triage: TriageService;
@@ -86,8 +95,38 @@ export async function startInbox(
     connectTimeoutMs: config.MAIL_CONNECT_TIMEOUT_MS,
   };
   const events = new InboxEvents(redis);
+  // Each CalDAV calendar syncs both ways on a job scheduler of its own (CALDAV_SYNC_SECONDS), shared by all processes.
+  const caldav = new CalDavSyncService({
+    orm,
+    databaseUrl: config.INBOX_DATABASE_URL,
+    secrets,
+    timeoutMs: config.CALDAV_TIMEOUT_MS,
+    allowPlaintext: allowsCalDavPlaintext(config),
+    log,
+  });
+  const caldavQueue = new CalDavSyncQueue({
+    redisUrl: config.REDIS_URL,
+    name: config.CALDAV_SYNC_QUEUE_NAME,
+    everySeconds: config.CALDAV_SYNC_SECONDS,
+    log,
+  });
+  caldav.useScheduling(caldavQueue);
+  caldavQueue.start((calendarId) => caldav.sync(calendarId));
+  await caldav.scheduleAll();
   // Only loginOf is used, which needs no request's EntityManager.
   const logins = new MailAccountService(orm.em.fork(), accountSettings, queue);
+  const login = (account: MailAccount) => logins.loginOf(account);
+  /** The calendar's services on one EntityManager: a request's, or a background job's own. */
+  const calendarServices = (em: EntityManager) => {
+    const calendars = new CalendarService(em);
+    const calendarEvents = new EventService(em, calendars);
+    return {
+      calendars,
+      calendarEvents,
+      calendarInterop: new CalendarInteropService(em, calendars),
+      scheduling: new SchedulingService(em, calendars, calendarEvents, { gateway, login, log }),
+    };
+  };
   const sync = new SyncService({
     orm,
     databaseUrl: config.INBOX_DATABASE_URL,
@@ -95,6 +134,8 @@ export async function startInbox(
     triage: options.triage ?? triage,
     events,
     log,
+    // Answers to invitations (iCalendar REPLY) that arrive by mail update the attendees' RSVPs.
+    calendarReply: (account, ics, from) => calendarServices(orm.em.fork()).scheduling.applyReply(account, ics, from),
   });
   const draftSettings = { sendLeaseMs: config.INBOX_SEND_LEASE_MS, sendWaitMs: config.INBOX_SEND_WAIT_MS, log };
   const messageSettings = {
@@ -127,18 +168,22 @@ export async function startInbox(
     introspection: config.NODE_ENV !== "production",
     subscriptions: true,
     log,
+    routes: { [FEED_PATH]: feedRoute(() => calendarServices(orm.em.fork())) },
     createContext: (base) => {
       const em = orm.em.fork();
       const messages = new MessageService(em, messageSettings);
       return {
         ...base,
         em,
+        caldav,
         accounts: new MailAccountService(em, accountSettings, queue),
         messages,
         events,
         rules: new RulesService(em, triage, events),
         drafts: new DraftService(em, logins, provider, draftSettings),
         tasks: new TaskService(em, provider),
+        ...calendarServices(em),
+        feedUrl: (token: string) => new URL(`/calendars/${token}.ics`, config.PUBLIC_GATEWAY_ORIGIN).toString(),
         loaders: createLoaders(em, base, messages),
       };
     },
@@ -152,11 +197,13 @@ export async function startInbox(
     orm,
     queue,
     sync,
+    caldav,
     events,
     triage,
     taskDue,
     close: async () => {
       await server.close();
+      await caldavQueue.close();
       await queue.close();
       await taskDue.close();
       events.close();

@@ -8,6 +8,8 @@ export const inboxConfigShape = {
   INBOX_DATABASE_URL: z.string().url().default("postgres://mary:mary@127.0.0.1:5432/inbox"),
   /** The public gateway, which triage asks (as the mailbox owner) whether a sender is a contact with an open deal. */
   GATEWAY_URL: z.string().url().default("http://127.0.0.1:4000/graphql"),
+  /** The public gateway, as calendar apps reach it: calendars' ICS feed URLs start with it. */
+  PUBLIC_GATEWAY_ORIGIN: z.string().url().default("http://127.0.0.1:4000"),
   INBOX_GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   /** Keys sealing mail credentials: `id:base64 32 bytes`, comma-separated; the first seals, all open. */
   SECRET_KEYS: secretKeysConfig,
@@ -15,6 +17,17 @@ export const inboxConfigShape = {
   MAIL_ALLOW_PLAINTEXT: unsetWhenEmpty(z.enum(["true", "false"]).optional()),
   /** How long connecting to a mail server may take, in connect checks and in syncs. */
   MAIL_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(500).default(15_000),
+  /** Lets CalDAV calendars be connected over plain http://; on by default outside production, for local servers. */
+  CALDAV_ALLOW_PLAINTEXT: unsetWhenEmpty(z.enum(["true", "false"]).optional()),
+  /** How often each CalDAV calendar is synced both ways (a BullMQ job scheduler per calendar). */
+  CALDAV_SYNC_SECONDS: z.coerce.number().int().min(1).default(300),
+  /** The BullMQ queue of CalDAV syncs, which every inbox process of one deployment shares. */
+  CALDAV_SYNC_QUEUE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/)
+    .default("inbox-caldav-sync"),
+  /** How long each request to a CalDAV server may take, in connect checks and in syncs. */
+  CALDAV_TIMEOUT_MS: z.coerce.number().int().min(500).default(15_000),
   /** How often each account is looked at for new mail. */
   SYNC_POLL_SECONDS: z.coerce.number().int().min(1).default(60),
   /** The BullMQ queue every inbox process of one deployment shares. */
@@ -55,3 +68,7 @@ export const loadInboxConfig = (env: Record<string, string | undefined> = proces
 /** Whether plaintext (security NONE) mail connections are allowed under this config. */
 export const allowsPlaintext = (config: InboxConfig) =>
   config.MAIL_ALLOW_PLAINTEXT ? config.MAIL_ALLOW_PLAINTEXT === "true" : config.NODE_ENV !== "production";
+
+/** Whether CalDAV calendars may be connected over plain http:// under this config. */
+export const allowsCalDavPlaintext = (config: InboxConfig) =>
+  config.CALDAV_ALLOW_PLAINTEXT ? config.CALDAV_ALLOW_PLAINTEXT === "true" : config.NODE_ENV !== "production";
