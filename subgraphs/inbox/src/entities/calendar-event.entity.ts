@@ -119,6 +119,17 @@ export const CalendarEventSchema = new EntitySchema<CalendarEvent>({
     { properties: ["calendarId", "start"] },
     { properties: ["workspaceId", "calendarId"] },
     { properties: ["recurringEventId"] },
+    // A member's events as an attendee (busy time, conflicts, freeSlots).
+    { name: "calendar_events_attendee_user_ids_index", properties: ["attendeeUserIds"], type: "gin" },
+    // One series (or single event) per UID in a calendar, and one change per occurrence of a series.
+    {
+      name: "calendar_events_calendar_id_uid_unique",
+      expression: `create unique index "calendar_events_calendar_id_uid_unique" on "calendar_events" ("calendar_id", "uid") where "recurring_event_id" is null`,
+    },
+    {
+      name: "calendar_events_recurring_event_id_recurrence_id_unique",
+      expression: `create unique index "calendar_events_recurring_event_id_recurrence_id_unique" on "calendar_events" ("recurring_event_id", "recurrence_id") where "recurring_event_id" is not null`,
+    },
   ],
   properties: {
     id: { type: "uuid", primary: true },
@@ -128,8 +139,8 @@ export const CalendarEventSchema = new EntitySchema<CalendarEvent>({
     title: { type: "string", length: 500 },
     description: { type: "text", nullable: true },
     location: { type: "string", length: 500, nullable: true },
-    status: { type: "string", length: 10 },
-    allDay: { type: "boolean" },
+    status: { type: "string", length: 10, default: "CONFIRMED" },
+    allDay: { type: "boolean", default: false },
     start: { type: "datetime", fieldName: "start_at" },
     end: { type: "datetime", fieldName: "end_at" },
     timeZone: { type: "string", length: 64 },
