@@ -8,6 +8,7 @@ import { Message } from "./entities/message.entity.ts";
 import type { Task } from "./entities/task.entity.ts";
 import { Thread } from "./entities/thread.entity.ts";
 import type { InboxEvents } from "./services/inbox-events.ts";
+import type { CalDavSyncService } from "./services/caldav-sync.service.ts";
 import type { MessageService } from "./services/message.service.ts";
 import type { DraftService } from "./services/draft.service.ts";
 import type { MailAccountService } from "./services/mail-account.service.ts";
@@ -21,6 +22,8 @@ export interface InboxContext extends BaseSubgraphContext {
   messages: MessageService;
   events: InboxEvents;
   rules: RulesService;
+  /** CalDAV calendars: connecting them and syncing them (one for the process, not per request). */
+  caldav: CalDavSyncService;
   drafts: DraftService;
   /** The workspace's tasks (shared by its members, unlike mail). */
   tasks: TaskService;

@@ -10,6 +10,7 @@ import { ThreadResolver } from "./resolvers/thread.resolver.ts";
 import { referenceResolvers } from "./resolvers/references.ts";
 import { TaskResolver, taskReferenceResolvers, UserTasksResolver } from "./resolvers/task.resolver.ts";
 import { TriageResolver } from "./resolvers/triage.resolver.ts";
+import { CalDavResolver } from "./resolvers/caldav.resolver.ts";
 import { UsageResolver } from "./resolvers/usage.resolver.ts";
 import { Contact, Correspondent } from "./types/correspondent.type.ts";
 import { User } from "./types/user.type.ts";
@@ -22,6 +23,7 @@ export const buildInboxSchema = () =>
       MailAccountResolver,
       UsageResolver,
       TriageResolver,
+      CalDavResolver,
       DraftResolver,
       MessageResolver,
       ThreadResolver,

@@ -59,6 +59,9 @@ export async function startHarness(
     SYNC_QUEUE_NAME: `inbox-sync-${randomUUID()}`,
     // Tests run their syncs themselves; the schedule's job only runs once, when an account is connected.
     SYNC_POLL_SECONDS: "3600",
+    // Likewise CalDAV calendars: their tests sync with syncCalendar (or app.caldav.sync); the schedule waits an hour.
+    CALDAV_SYNC_QUEUE_NAME: `inbox-caldav-sync-${randomUUID()}`,
+    CALDAV_SYNC_SECONDS: "3600",
     ...options.env,
   };
   const app = await startInbox(loadInboxConfig(env), {
