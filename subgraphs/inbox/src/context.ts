@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { callerOf, createEntityLoader, isUuid, type BaseSubgraphContext } from "@mary/kit";
 import type DataLoader from "dataloader";
+import { Calendar } from "./entities/calendar.entity.ts";
 import { Draft } from "./entities/draft.entity.ts";
 import { MailAccount } from "./entities/mail-account.entity.ts";
 import { MailFolder } from "./entities/mail-folder.entity.ts";
@@ -10,7 +11,11 @@ import { Thread } from "./entities/thread.entity.ts";
 import type { InboxEvents } from "./services/inbox-events.ts";
 import type { CalDavSyncService } from "./services/caldav-sync.service.ts";
 import type { MessageService } from "./services/message.service.ts";
+import type { CalendarInteropService } from "./services/calendar-interop.service.ts";
+import { visibleCalendarsWhere, type CalendarService } from "./services/calendar.service.ts";
 import type { DraftService } from "./services/draft.service.ts";
+import type { EventService } from "./services/event.service.ts";
+import type { SchedulingService } from "./services/scheduling.service.ts";
 import type { MailAccountService } from "./services/mail-account.service.ts";
 import type { RulesService } from "./services/rules.service.ts";
 import { taskLoaders, type TaskService } from "./services/task.service.ts";
@@ -27,6 +32,12 @@ export interface InboxContext extends BaseSubgraphContext {
   drafts: DraftService;
   /** The workspace's tasks (shared by its members, unlike mail). */
   tasks: TaskService;
+  calendars: CalendarService;
+  calendarEvents: EventService;
+  calendarInterop: CalendarInteropService;
+  scheduling: SchedulingService;
+  /** The public URL of a calendar's ICS feed with this token (served by the gateway). */
+  feedUrl: (token: string) => string;
   loaders: InboxLoaders;
 }
 
@@ -45,6 +56,8 @@ export interface InboxLoaders {
   /** Each task's blockers (Task.blockedBy) and the tasks it blocks (Task.blocking): one query per list. */
   blockedBy: DataLoader<string, Task[]>;
   blocking: DataLoader<string, Task[]>;
+  /** Calendars the caller may see (their own and shared ones). */
+  calendar: DataLoader<string, Calendar | null>;
 }
 
 export function createLoaders(em: EntityManager, base: BaseSubgraphContext, messages: MessageService): InboxLoaders {
@@ -64,5 +77,10 @@ export function createLoaders(em: EntityManager, base: BaseSubgraphContext, mess
     }),
     body: createEntityLoader((ids) => messages.bodies(caller, ids)),
     ...taskLoaders(em, caller?.workspaceId ?? null),
+    calendar: createEntityLoader(async (ids) => {
+      const valid = ids.filter(isUuid);
+      if (!caller || valid.length === 0) return [];
+      return em.find(Calendar, { $and: [{ id: { $in: valid } }, visibleCalendarsWhere(caller)] });
+    }),
   };
 }

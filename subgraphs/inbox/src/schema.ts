@@ -1,4 +1,6 @@
 import { buildFederatedSchema } from "@mary/kit";
+import { CalendarEventResolver, EventOccurrenceResolver } from "./resolvers/calendar-event.resolver.ts";
+import { CalendarResolver } from "./resolvers/calendar.resolver.ts";
 import { DraftResolver } from "./resolvers/draft.resolver.ts";
 import { AttachmentResolver } from "./resolvers/attachment.resolver.ts";
 import { ContactMessagesResolver, CorrespondentResolver } from "./resolvers/correspondent.resolver.ts";
@@ -32,6 +34,9 @@ export const buildInboxSchema = () =>
       CorrespondentResolver,
       ContactMessagesResolver,
       EventResolver,
+      CalendarResolver,
+      CalendarEventResolver,
+      EventOccurrenceResolver,
       TaskResolver,
       UserTasksResolver,
     ],

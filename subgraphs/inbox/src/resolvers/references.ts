@@ -30,6 +30,18 @@ export const referenceResolvers: ReferenceResolvers = {
       return ctx.loaders.thread.load(reference.id);
     },
   },
+  Calendar: {
+    __resolveReference: (reference: { id: string }, ctx: InboxContext) => {
+      requireScope(ctx.principal, "inbox:read");
+      return ctx.loaders.calendar.load(reference.id);
+    },
+  },
+  CalendarEvent: {
+    __resolveReference: async (reference: { id: string }, ctx: InboxContext) => {
+      const caller = requireScope(ctx.principal, "inbox:read");
+      return (await ctx.calendarEvents.findMany(caller, [reference.id]))[0] ?? null;
+    },
+  },
   // An address on its own says nothing about anyone's mail.
   Correspondent: { __resolveReference: (reference: { email: string }) => ({ email: reference.email, name: null }) },
   // Contact.messages shows only the caller's own mail, so nothing leaks through a foreign id.

@@ -44,6 +44,8 @@ export interface ParsedMessage {
   seen: boolean;
   flagged: boolean;
   size: number;
+  /** iCalendar parts with METHOD:REPLY (answers to invitations), read at sync and not stored. */
+  calendarReplies: string[];
 }
 
 /** The parts of an IMAP FETCH answer parsing needs. */
@@ -94,7 +96,17 @@ export async function parseFetched(fetched: FetchedMessage): Promise<ParsedMessa
     seen: flags.has("\\Seen"),
     flagged: flags.has("\\Flagged"),
     size: Math.min(fetched.size ?? fetched.source?.length ?? 0, 2_147_483_647),
+    calendarReplies: calendarRepliesOf(parsed.attachments),
   };
+}
+
+/** The text of text/calendar parts that are replies (METHOD:REPLY), at most 5 of 1 MB each. */
+function calendarRepliesOf(attachments: { contentType: string; content: Buffer }[] | undefined): string[] {
+  return (attachments ?? [])
+    .filter((part) => part.contentType.toLowerCase() === "text/calendar" && part.content.length <= 1_000_000)
+    .map((part) => part.content.toString("utf8"))
+    .filter((text) => /^METHOD:REPLY\s*$/im.test(text))
+    .slice(0, 5);
 }
 
 /** `<a@b>` → `a@b`; the first id of a header that has several; null for none. */

@@ -33,6 +33,8 @@ export interface SyncDependencies {
   triage: MessageTriage;
   events: InboxEvents;
   log: Logger;
+  /** An iCalendar REPLY found in new mail (an answer to an invitation the mailbox's owner sent). */
+  calendarReply?: (account: MailAccount, ics: string, from: string | null) => Promise<unknown>;
 }
 
 /** What one sync did. */
@@ -556,7 +558,24 @@ export class SyncService {
         })),
       )
       .catch((error: unknown) => this.deps.log.warn({ err: error }, "could not publish new messages"));
+    await this.applyCalendarReplies(run, batch, inserted);
     await this.applyTriage(run, inserted);
+  }
+
+  /** Invitation answers among the messages just stored; one that fails is logged and the mail kept. */
+  private async applyCalendarReplies(run: SyncRun, batch: ParsedMessage[], inserted: Message[]): Promise<void> {
+    if (!this.deps.calendarReply) return;
+    const uids = new Set(inserted.map((message) => Number(message.uid)));
+    for (const parsed of batch) {
+      if (!uids.has(parsed.uid)) continue;
+      for (const ics of parsed.calendarReplies) {
+        await this.deps
+          .calendarReply(run.account, ics, parsed.fromAddress?.email ?? null)
+          .catch((error: unknown) =>
+            this.deps.log.warn({ err: error, accountId: run.account.id }, "could not apply a calendar reply"),
+          );
+      }
+    }
   }
 
   /** Threads and inserts new messages; returns those inserted (a retried batch's are already there). */
