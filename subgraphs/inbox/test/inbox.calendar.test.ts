@@ -476,91 +476,96 @@ describe("iCalendar export and import", () => {
 });
 
 describe("invitations", () => {
-  it("mails an external guest a METHOD:REQUEST, and their REPLY in the inbox sets the RSVP", async () => {
-    const organizer = await createMailUser();
-    const guest = await createMailUser();
-    const me = newMember();
-    const accountId = await h.connect(me, organizer);
-    await h.sync(accountId);
-    const calendarId = await personalCalendar(me, "Europe/Berlin");
-    const { scheduleMeeting } = await h.ok(
-      me,
-      `mutation ($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { event { id uid start attendees { correspondent { email } rsvp } } invitations { email sent error } } }`,
-      {
-        input: {
-          calendarId,
-          title: "Intro call",
-          guests: [{ email: guest.address, name: "Guest" }],
-          durationMinutes: 30,
-          from: "2026-09-07T00:00:00Z",
-          to: "2026-09-12T00:00:00Z",
-        },
-      },
-    );
-    expect(scheduleMeeting.invitations).toEqual([{ email: guest.address, sent: true, error: null }]);
-    // The first slot: Monday 09:00 in the default hours' zone (the caller's first calendar's: Berlin, summer time).
-    expect(scheduleMeeting.event.start).toBe("2026-09-07T07:00:00.000Z");
-    const client = await imapOf(guest);
-    let ics = "";
-    try {
-      for (let i = 0; i < 200 && !ics; i++) {
-        const lock = await client.getMailboxLock("INBOX");
-        try {
-          for await (const message of client.fetch("1:*", { source: true })) {
-            const parsed = await simpleParser(message.source!);
-            const part = parsed.attachments.find((a) => a.contentType === "text/calendar");
-            if (parsed.subject === "Invitation: Intro call" && part) ics = part.content.toString("utf8");
-          }
-        } finally {
-          lock.release();
-        }
-        if (!ics) await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    } finally {
-      await client.logout();
-    }
-    expect(ics).toMatch(/^METHOD:REQUEST\r?$/m);
-    const { events } = parseCalendar(ics);
-    expect(events[0]!.uid).toBe(scheduleMeeting.event.uid);
-    // Someone else answering for the guest changes nothing.
-    const forged = await deliver({
-      from: "mallory@sender.test",
-      to: organizer.address,
-      subject: "Declined: Intro call",
-      text: "Declined",
-      attachments: [
+  it(
+    "mails an external guest a METHOD:REQUEST, and their REPLY in the inbox sets the RSVP",
+    { timeout: 120_000 },
+    async () => {
+      const organizer = await createMailUser();
+      const guest = await createMailUser();
+      const me = newMember();
+      const accountId = await h.connect(me, organizer);
+      await h.sync(accountId);
+      const calendarId = await personalCalendar(me, "Europe/Berlin");
+      const { scheduleMeeting } = await h.ok(
+        me,
+        `mutation ($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { event { id uid start attendees { correspondent { email } rsvp } } invitations { email sent error } } }`,
         {
-          filename: "reply.ics",
-          content: reply(events[0]!, guest.address, "DECLINED"),
-          contentType: "text/calendar; method=REPLY",
+          input: {
+            calendarId,
+            title: "Intro call",
+            guests: [{ email: guest.address, name: "Guest" }],
+            durationMinutes: 30,
+            from: "2026-09-07T00:00:00Z",
+            to: "2026-09-12T00:00:00Z",
+          },
         },
-      ],
-    });
-    await waitForMail(organizer, forged);
-    await h.sync(accountId);
-    const unchanged = await h.ok(me, `query ($id: ID!) { event(id: $id) { attendees { rsvp } } }`, {
-      id: scheduleMeeting.event.id,
-    });
-    expect(unchanged.event.attendees).toEqual([{ rsvp: "NEEDS_ACTION" }]);
-    const answer = reply(events[0]!, guest.address, "ACCEPTED");
-    const messageId = await deliver({
-      from: guest.address,
-      to: organizer.address,
-      subject: "Accepted: Intro call",
-      text: "Accepted",
-      attachments: [{ filename: "reply.ics", content: answer, contentType: "text/calendar; method=REPLY" }],
-    });
-    await waitForMail(organizer, messageId);
-    await h.sync(accountId);
-    const { event } = await h.ok(
-      me,
-      `query ($id: ID!) { event(id: $id) { attendees { correspondent { email } rsvp } } }`,
-      {
+      );
+      expect(scheduleMeeting.invitations).toEqual([{ email: guest.address, sent: true, error: null }]);
+      // The first slot: Monday 09:00 in the default hours' zone (the caller's first calendar's: Berlin, summer time).
+      expect(scheduleMeeting.event.start).toBe("2026-09-07T07:00:00.000Z");
+      const client = await imapOf(guest);
+      let ics = "";
+      try {
+        // Postfix hands the mail on a moment after accepting it; a loaded machine may take seconds.
+        for (const deadline = Date.now() + 60_000; !ics && Date.now() < deadline;) {
+          const lock = await client.getMailboxLock("INBOX");
+          try {
+            for await (const message of client.fetch("1:*", { source: true })) {
+              const parsed = await simpleParser(message.source!);
+              const part = parsed.attachments.find((a) => a.contentType === "text/calendar");
+              if (parsed.subject === "Invitation: Intro call" && part) ics = part.content.toString("utf8");
+            }
+          } finally {
+            lock.release();
+          }
+          if (!ics) await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      } finally {
+        await client.logout();
+      }
+      expect(ics).toMatch(/^METHOD:REQUEST\r?$/m);
+      const { events } = parseCalendar(ics);
+      expect(events[0]!.uid).toBe(scheduleMeeting.event.uid);
+      // Someone else answering for the guest changes nothing.
+      const forged = await deliver({
+        from: "mallory@sender.test",
+        to: organizer.address,
+        subject: "Declined: Intro call",
+        text: "Declined",
+        attachments: [
+          {
+            filename: "reply.ics",
+            content: reply(events[0]!, guest.address, "DECLINED"),
+            contentType: "text/calendar; method=REPLY",
+          },
+        ],
+      });
+      await waitForMail(organizer, forged, "INBOX", 60_000);
+      await h.sync(accountId);
+      const unchanged = await h.ok(me, `query ($id: ID!) { event(id: $id) { attendees { rsvp } } }`, {
         id: scheduleMeeting.event.id,
-      },
-    );
-    expect(event.attendees).toEqual([{ correspondent: { email: guest.address }, rsvp: "ACCEPTED" }]);
-  });
+      });
+      expect(unchanged.event.attendees).toEqual([{ rsvp: "NEEDS_ACTION" }]);
+      const answer = reply(events[0]!, guest.address, "ACCEPTED");
+      const messageId = await deliver({
+        from: guest.address,
+        to: organizer.address,
+        subject: "Accepted: Intro call",
+        text: "Accepted",
+        attachments: [{ filename: "reply.ics", content: answer, contentType: "text/calendar; method=REPLY" }],
+      });
+      await waitForMail(organizer, messageId, "INBOX", 60_000);
+      await h.sync(accountId);
+      const { event } = await h.ok(
+        me,
+        `query ($id: ID!) { event(id: $id) { attendees { correspondent { email } rsvp } } }`,
+        {
+          id: scheduleMeeting.event.id,
+        },
+      );
+      expect(event.attendees).toEqual([{ correspondent: { email: guest.address }, rsvp: "ACCEPTED" }]);
+    },
+  );
 });
 
 describe("tenant isolation", () => {
