@@ -172,6 +172,7 @@ export async function startInbox(
     createContext: (base) => {
       const em = orm.em.fork();
       const messages = new MessageService(em, messageSettings);
+      const calendar = calendarServices(em);
       return {
         ...base,
         em,
@@ -182,9 +183,9 @@ export async function startInbox(
         rules: new RulesService(em, triage, events),
         drafts: new DraftService(em, logins, provider, draftSettings),
         tasks: new TaskService(em, provider),
-        ...calendarServices(em),
+        ...calendar,
         feedUrl: (token: string) => new URL(`/calendars/${token}.ics`, config.PUBLIC_GATEWAY_ORIGIN).toString(),
-        loaders: createLoaders(em, base, messages),
+        loaders: createLoaders(em, base, messages, calendar.calendarEvents),
       };
     },
     checkReady: async () => {

@@ -2,6 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { callerOf, createEntityLoader, isUuid, type BaseSubgraphContext } from "@mary/kit";
 import type DataLoader from "dataloader";
 import { Calendar } from "./entities/calendar.entity.ts";
+import type { CalendarEvent } from "./entities/calendar-event.entity.ts";
 import { Draft } from "./entities/draft.entity.ts";
 import { MailAccount } from "./entities/mail-account.entity.ts";
 import { MailFolder } from "./entities/mail-folder.entity.ts";
@@ -58,9 +59,16 @@ export interface InboxLoaders {
   blocking: DataLoader<string, Task[]>;
   /** Calendars the caller may see (their own and shared ones). */
   calendar: DataLoader<string, Calendar | null>;
+  /** Events the caller may see (in their calendars, or ones they attend). */
+  event: DataLoader<string, CalendarEvent | null>;
 }
 
-export function createLoaders(em: EntityManager, base: BaseSubgraphContext, messages: MessageService): InboxLoaders {
+export function createLoaders(
+  em: EntityManager,
+  base: BaseSubgraphContext,
+  messages: MessageService,
+  calendarEvents: EventService,
+): InboxLoaders {
   const caller = callerOf(base.principal);
   return {
     account: createEntityLoader((ids) => findManyOwned(em, MailAccount, caller, ids)),
@@ -82,5 +90,6 @@ export function createLoaders(em: EntityManager, base: BaseSubgraphContext, mess
       if (!caller || valid.length === 0) return [];
       return em.find(Calendar, { $and: [{ id: { $in: valid } }, visibleCalendarsWhere(caller)] });
     }),
+    event: createEntityLoader((ids) => (caller ? calendarEvents.findMany(caller, ids) : Promise.resolve([]))),
   };
 }

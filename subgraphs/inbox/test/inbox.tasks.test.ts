@@ -8,6 +8,8 @@ import { createLoaders, type InboxContext } from "../src/context.ts";
 import { LocalProvider } from "../src/providers/local.provider.ts";
 import { buildInboxSchema } from "../src/schema.ts";
 import { idOfCursor, inboxStreamKey } from "../src/services/inbox-events.ts";
+import { CalendarService } from "../src/services/calendar.service.ts";
+import { EventService } from "../src/services/event.service.ts";
 import { MessageService } from "../src/services/message.service.ts";
 import { TaskService } from "../src/services/task.service.ts";
 import { deliver, newMember, startHarness, type Harness } from "./harness.ts";
@@ -310,6 +312,34 @@ describe("tasks of a workspace", () => {
     expect(errorCode(await h.call({ ...me, scopes: [] }, GET, { id: mine.id }))).toBe("FORBIDDEN");
   });
 
+  test("a task from a calendar event names one the caller may see, and shows it to those who may", async () => {
+    const me = newMember();
+    const colleague = newMember(me.workspaceId);
+    const stranger = newMember();
+    const { calendars } = await h.ok(me, `{ calendars { id } }`);
+    const { createEvent } = await h.ok(
+      me,
+      `mutation ($id: ID!) { createEvent(calendarId: $id, input: { title: "Kick-off", start: "2026-05-04T08:00:00Z", end: "2026-05-04T09:00:00Z" }) { event { id } } }`,
+      { id: calendars[0].id },
+    );
+    const eventId = createEvent.event.id;
+    const foreign = await h.call(stranger, CREATE, { input: { title: "Prepare", sourceEventId: eventId } });
+    expect(errorCode(foreign)).toBe("NOT_FOUND");
+    const made = await h.ok(
+      me,
+      `mutation ($input: CreateTaskInput!) { createTask(input: $input) { id source sourceEvent { id title } } }`,
+      {
+        input: { title: "Prepare slides", sourceEventId: eventId },
+      },
+    );
+    expect(made.createTask).toMatchObject({ source: "EVENT", sourceEvent: { id: eventId, title: "Kick-off" } });
+    // The event is in my personal calendar: a colleague sees the task, not the event.
+    const seen = await h.ok(colleague, `query ($id: ID!) { task(id: $id) { title sourceEvent { id } } }`, {
+      id: made.createTask.id,
+    });
+    expect(seen.task).toEqual({ title: "Prepare slides", sourceEvent: null });
+  });
+
   test("deleteTask removes the task and its dependency rows on both sides", async () => {
     const me = newMember();
     const a = await create(me, { title: "A" });
@@ -578,7 +608,7 @@ describe("due and overdue tasks in inboxEvents", () => {
       events: h.app.events,
       messages,
       tasks: new TaskService(em, new LocalProvider()),
-      loaders: createLoaders(em, base, messages),
+      loaders: createLoaders(em, base, messages, new EventService(em, new CalendarService(em))),
     } as unknown as InboxContext;
     const subscription = (await subscribe({
       schema: await buildInboxSchema(),

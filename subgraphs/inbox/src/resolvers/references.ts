@@ -37,9 +37,9 @@ export const referenceResolvers: ReferenceResolvers = {
     },
   },
   CalendarEvent: {
-    __resolveReference: async (reference: { id: string }, ctx: InboxContext) => {
-      const caller = requireScope(ctx.principal, "inbox:read");
-      return (await ctx.calendarEvents.findMany(caller, [reference.id]))[0] ?? null;
+    __resolveReference: (reference: { id: string }, ctx: InboxContext) => {
+      requireScope(ctx.principal, "inbox:read");
+      return ctx.loaders.event.load(reference.id);
     },
   },
   // An address on its own says nothing about anyone's mail.

@@ -1,7 +1,8 @@
 import "reflect-metadata";
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { PageArgs, pageRequest, requireScope, type Connection, type ReferenceResolvers } from "@mary/kit";
+import { PageArgs, pageRequest, requireScope, checkId, type Connection, type ReferenceResolvers } from "@mary/kit";
 import type { InboxContext } from "../context.ts";
+import { CalendarEvent } from "../entities/calendar-event.entity.ts";
 import { Message } from "../entities/message.entity.ts";
 import { Task } from "../entities/task.entity.ts";
 import { isOverdue } from "../services/task.service.ts";
@@ -39,11 +40,15 @@ export class TaskResolver {
       "Adds a task to the caller's workspace, made by the caller. Bad input is BAD_USER_INPUT naming the field " +
       "(`extensions.field`), and nothing is saved.",
   })
-  createTask(
+  async createTask(
     @Arg("input", () => CreateTaskInput, { description: "The task." }) input: CreateTaskInput,
     @Ctx() ctx: InboxContext,
   ): Promise<Task> {
-    return ctx.tasks.create(requireScope(ctx.principal, "inbox:write"), input);
+    const caller = requireScope(ctx.principal, "inbox:write");
+    // A task made from an event names one the caller may see (NOT_FOUND otherwise, like any foreign id).
+    if (input.sourceEventId != null && input.sourceMessageId == null)
+      await ctx.calendarEvents.find(caller, checkId(input.sourceEventId, "sourceEventId"));
+    return ctx.tasks.create(caller, input);
   }
 
   @Mutation(() => Task, {
@@ -158,6 +163,18 @@ export class TaskResolver {
   sourceMessage(@Root() task: Task, @Ctx() ctx: InboxContext): Promise<Message | null> | null {
     requireScope(ctx.principal, "inbox:read");
     return task.sourceMessageId ? ctx.loaders.message.load(task.sourceMessageId) : null;
+  }
+
+  @FieldResolver(() => CalendarEvent, {
+    nullable: true,
+    description:
+      "EVENT: the calendar event the task came from, for members who may see it: null for others (a colleague's " +
+      "personal calendar), when the event is gone, and for other sources.",
+  })
+  async sourceEvent(@Root() task: Task, @Ctx() ctx: InboxContext): Promise<CalendarEvent | null> {
+    requireScope(ctx.principal, "inbox:read");
+    if (!task.sourceEventId) return null;
+    return (await ctx.loaders.event.load(task.sourceEventId)) ?? null;
   }
 
   @FieldResolver(() => [Task], {
