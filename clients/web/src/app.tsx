@@ -18,6 +18,8 @@ function page(load: () => Promise<PageModule>) {
   return { Component, preload };
 }
 
+const calendarPage = page(() => import("./pages/calendar/calendar-page.tsx"));
+
 const pages = {
   "/login": page(() => import("./pages/auth/log-in-page.tsx")),
   "/signup": page(() => import("./pages/auth/sign-up-page.tsx")),
@@ -36,6 +38,9 @@ const pages = {
   "/social/queue": page(() => import("./pages/social/queue-page.tsx")),
   "/social/posts/:postId": page(() => import("./pages/social/post-page.tsx")),
   "/social/suggestions": page(() => import("./pages/social/suggestions-page.tsx")),
+  "/calendar/week/:date?": calendarPage,
+  "/calendar/day/:date?": calendarPage,
+  "/tasks": page(() => import("./pages/tasks/tasks-page.tsx")),
   "/workspace": page(() => import("./pages/workspace/workspace-page.tsx")),
   "/billing": page(() => import("./pages/billing/billing-page.tsx")),
 };
@@ -65,6 +70,8 @@ const EditPostPage = pages["/social/posts/:postId/edit"].Component;
 const QueuePage = pages["/social/queue"].Component;
 const PostPage = pages["/social/posts/:postId"].Component;
 const SuggestionsPage = pages["/social/suggestions"].Component;
+const CalendarPage = calendarPage.Component;
+const TasksPage = pages["/tasks"].Component;
 const WorkspacePage = pages["/workspace"].Component;
 const BillingPage = pages["/billing"].Component;
 
@@ -110,6 +117,10 @@ export function App() {
             <Route path="social/suggestions" element={<SuggestionsPage />} />
             <Route path="social/posts/:postId" element={<PostPage />} />
             <Route path="social/posts/:postId/edit" element={<EditPostPage />} />
+            <Route path="calendar" element={<Navigate to="/calendar/week" replace />} />
+            <Route path="calendar/week/:date?" element={<CalendarPage />} />
+            <Route path="calendar/day/:date?" element={<CalendarPage />} />
+            <Route path="tasks" element={<TasksPage />} />
             <Route path="workspace" element={<WorkspacePage />} />
             <Route path="billing" element={<BillingPage />} />
             <Route path="*" element={<NotFound />} />

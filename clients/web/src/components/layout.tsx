@@ -48,6 +48,8 @@ function WorkspaceSwitcher({ current }: { current: string }) {
 
 const sections = [
   { to: "/inbox", label: "Inbox" },
+  { to: "/calendar", label: "Calendar" },
+  { to: "/tasks", label: "Tasks" },
   { to: "/crm/contacts", label: "Contacts" },
   { to: "/crm/companies", label: "Companies" },
   { to: "/crm/deals", label: "Deals" },
