@@ -12,9 +12,7 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { DateTime } from "luxon";
-import { createTestDatabase, graphql, signedHeaders, TEST_ENV } from "@mary/kit/testing";
-import { startInbox } from "../subgraphs/inbox/src/app.ts";
-import { loadInboxConfig } from "../subgraphs/inbox/src/config.ts";
+import { graphql, signedHeaders } from "@mary/kit/testing";
 import { Calendar } from "../subgraphs/inbox/src/entities/calendar.entity.ts";
 import { CalendarEvent } from "../subgraphs/inbox/src/entities/calendar-event.entity.ts";
 import { WorkingHoursRow } from "../subgraphs/inbox/src/entities/working-hours.entity.ts";
@@ -23,6 +21,7 @@ import { expandOccurrences, seriesEnd } from "../subgraphs/inbox/src/scheduling/
 import { workingIntervals } from "../subgraphs/inbox/src/scheduling/working-hours.ts";
 import { timingOf } from "../subgraphs/inbox/src/services/event.service.ts";
 import { newMember } from "../subgraphs/inbox/test/harness.ts";
+import { startBenchInbox } from "./inbox-app.ts";
 import { summary } from "./lib.ts";
 
 const ATTENDEES = Number(process.env.BENCH_ATTENDEES ?? 10);
@@ -32,17 +31,7 @@ const ZONES = ["Europe/Berlin", "America/New_York", "Asia/Kolkata"];
 const FROM = DateTime.fromISO("2027-03-01T00:00:00Z"); // four weeks over Europe's and the US's spring changes
 const TO = FROM.plus({ weeks: 4 });
 
-const db = await createTestDatabase("inbox_bench_slots");
-const app = await startInbox(
-  loadInboxConfig({
-    ...TEST_ENV,
-    INBOX_PORT: "0",
-    INBOX_DATABASE_URL: db.url,
-    GATEWAY_URL: "http://127.0.0.1:9/graphql",
-    SYNC_QUEUE_NAME: `inbox-sync-bench-${randomUUID()}`,
-    SYNC_POLL_SECONDS: "86400",
-  }),
-);
+const { app, stop } = await startBenchInbox("inbox_bench_slots");
 
 /** A seeded pseudo-random sequence (mulberry32), so every run books the same events. */
 function random(seed: number) {
@@ -181,6 +170,5 @@ try {
       `${((s.compute.p50 / s.many.p50) * 100).toFixed(0)}% of the query`,
   );
 } finally {
-  await app.close();
-  await db.drop();
+  await stop();
 }

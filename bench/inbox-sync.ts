@@ -10,32 +10,20 @@
 //
 //   pnpm bench     (BENCH_MAILBOX, BENCH_INCREMENT)
 import { performance } from "node:perf_hooks";
-import { createMailUser, createTestDatabase, TEST_ENV } from "@mary/kit/testing";
-import { startInbox } from "../subgraphs/inbox/src/app.ts";
-import { loadInboxConfig } from "../subgraphs/inbox/src/config.ts";
+import { createMailUser } from "@mary/kit/testing";
 import { FETCH_QUERY, parseFetched } from "../subgraphs/inbox/src/services/message-parse.ts";
 import type { MessageTriage } from "../subgraphs/inbox/src/services/sync.service.ts";
 import { FETCH_BATCH, uidSet } from "../subgraphs/inbox/src/services/sync.service.ts";
 import { CONNECT, imapOf, mailAccountInput, newMember, rawMessage } from "../subgraphs/inbox/test/harness.ts";
 import { graphql, signedHeaders } from "@mary/kit/testing";
+import { startBenchInbox } from "./inbox-app.ts";
 
 const MAILBOX = Number(process.env.BENCH_MAILBOX ?? 2_000);
 const INCREMENT = Number(process.env.BENCH_INCREMENT ?? 100);
 const APPENDERS = 8;
 
 const noTriage: MessageTriage = { triage: async () => [] };
-const db = await createTestDatabase("inbox_bench");
-const app = await startInbox(
-  loadInboxConfig({
-    ...TEST_ENV,
-    INBOX_PORT: "0",
-    INBOX_DATABASE_URL: db.url,
-    GATEWAY_URL: "http://127.0.0.1:9/graphql",
-    SYNC_QUEUE_NAME: `inbox-sync-bench-${Date.now()}`,
-    SYNC_POLL_SECONDS: "86400",
-  }),
-  { triage: noTriage },
-);
+const { app, stop } = await startBenchInbox("inbox_bench", { triage: noTriage });
 const sql = (query: string, params: unknown[] = []) => app.orm.em.fork().getConnection().execute(query, params);
 
 try {
@@ -148,6 +136,5 @@ try {
   line("sync with nothing new", idle.added, idleMs);
   console.log(`stored ${stored!.messages} messages in ${stored!.threads} threads; re-sync added ${idle.added}`);
 } finally {
-  await app.close();
-  await db.drop();
+  await stop();
 }

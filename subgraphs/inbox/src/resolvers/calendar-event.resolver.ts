@@ -67,8 +67,9 @@ const participantOf = (participant: Participant): EventParticipant => ({
   name: participant.name,
 });
 
-/** The instant as local ISO time (with its offset) in a zone: the viewer's, or the event's own. */
-export function localTime(date: Date, zone: string): string {
+/** The instant as local ISO time (with its offset) in the zone asked (a viewer's), else in `own` (the event's). */
+export function localTime(date: Date, asked: string | null, own: string): string {
+  const zone = asked ? checkTimeZone(asked, "timeZone") : own;
   return DateTime.fromJSDate(date, { zone }).toISO({ suppressMilliseconds: true })!;
 }
 
@@ -271,14 +272,14 @@ export class CalendarEventResolver {
     description: "The start as local ISO time with its offset, in the zone asked or the event's.",
   })
   localStart(@Root() event: CalendarEvent, @Arg("timeZone", () => String, zoneArg) timeZone: string | null): string {
-    return localTime(event.start, timeZone ? checkTimeZone(timeZone, "timeZone") : event.timeZone);
+    return localTime(event.start, timeZone, event.timeZone);
   }
 
   @FieldResolver(() => String, {
     description: "The end as local ISO time with its offset, in the zone asked or the event's.",
   })
   localEnd(@Root() event: CalendarEvent, @Arg("timeZone", () => String, zoneArg) timeZone: string | null): string {
-    return localTime(event.end, timeZone ? checkTimeZone(timeZone, "timeZone") : event.timeZone);
+    return localTime(event.end, timeZone, event.timeZone);
   }
 }
 
@@ -291,7 +292,7 @@ export class EventOccurrenceResolver {
     @Root() occurrence: EventOccurrence,
     @Arg("timeZone", () => String, zoneArg) timeZone: string | null,
   ): string {
-    return localTime(occurrence.start, timeZone ? checkTimeZone(timeZone, "timeZone") : occurrence.timeZone);
+    return localTime(occurrence.start, timeZone, occurrence.timeZone);
   }
 
   @FieldResolver(() => String, {
@@ -301,7 +302,7 @@ export class EventOccurrenceResolver {
     @Root() occurrence: EventOccurrence,
     @Arg("timeZone", () => String, zoneArg) timeZone: string | null,
   ): string {
-    return localTime(occurrence.end, timeZone ? checkTimeZone(timeZone, "timeZone") : occurrence.timeZone);
+    return localTime(occurrence.end, timeZone, occurrence.timeZone);
   }
 
   @FieldResolver(() => Int, { description: "How long it lasts, in minutes." })

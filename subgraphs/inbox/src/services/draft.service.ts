@@ -6,7 +6,6 @@ import {
   badUserInput,
   findPage,
   isEmailAddress,
-  isUuid,
   notFound,
   type AuthenticatedPrincipal,
   type Connection,
@@ -20,7 +19,7 @@ import type { MailProvider } from "../providers/provider.ts";
 import type { CreateDraftInput, MailAddressInput, UpdateDraftInput } from "../resolvers/draft.input.ts";
 import type { MailLogin } from "./mail-connection.ts";
 import { appendToSent, buildRawMessage, isInSent, submit } from "./mail-sending.ts";
-import { findOwned, ownerScope } from "./ownership.ts";
+import { findOwned, findOwnedMessageText, ownerScope } from "./ownership.ts";
 import { triageInput } from "./triage.service.ts";
 
 export interface DraftSettings {
@@ -83,14 +82,7 @@ export class DraftService {
     if (wanted.length > MAX_INSTRUCTIONS) {
       throw badUserInput(`instructions must be at most ${MAX_INSTRUCTIONS} characters`, "instructions");
     }
-    const message = isUuid(messageId)
-      ? await this.em.findOne(
-          Message,
-          { id: messageId.toLowerCase(), ...ownerScope(caller) },
-          { populate: ["textBody"] as never },
-        )
-      : null;
-    if (!message) throw notFound("Message");
+    const message = await findOwnedMessageText(this.em, caller, messageId);
     const account = await findOwned(this.em, MailAccount, caller, message.accountId, "Mail account");
     const draft = this.newDraft(caller, account);
     draft.replyToId = message.id;

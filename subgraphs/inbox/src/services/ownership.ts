@@ -1,5 +1,6 @@
 import type { EntityManager, EntityName } from "@mikro-orm/postgresql";
-import { findInScope, findManyInScope, type AuthenticatedPrincipal } from "@mary/kit";
+import { findInScope, findManyInScope, isUuid, notFound, type AuthenticatedPrincipal } from "@mary/kit";
+import { Message } from "../entities/message.entity.ts";
 
 /** What every inbox row has: the workspace and the member whose mailbox it comes from. */
 export interface OwnedRow {
@@ -35,4 +36,17 @@ export function findManyOwned<T extends OwnedRow>(
   ids: readonly string[],
 ): Promise<T[]> {
   return findManyInScope(em, entity, caller ? ownerScope(caller) : null, ids);
+}
+
+/** The caller's message with its text body (which lists leave unloaded), else NOT_FOUND: what drafts and tasks read. */
+export async function findOwnedMessageText(
+  em: EntityManager,
+  caller: AuthenticatedPrincipal,
+  id: string,
+): Promise<Message> {
+  const message = isUuid(id)
+    ? await em.findOne(Message, { id: id.toLowerCase(), ...ownerScope(caller) }, { populate: ["textBody"] as never })
+    : null;
+  if (!message) throw notFound("Message");
+  return message;
 }

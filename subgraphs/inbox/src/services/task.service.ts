@@ -23,7 +23,7 @@ import { Task, type TaskPriority, type TaskStatus } from "../entities/task.entit
 import { actionItemKey } from "../providers/local.provider.ts";
 import type { MailProvider } from "../providers/provider.ts";
 import { nextDue, type DueInput } from "./task-due.ts";
-import { ownerScope } from "./ownership.ts";
+import { findOwnedMessageText, ownerScope } from "./ownership.ts";
 import { triageInput } from "./triage.service.ts";
 
 /** A task's writable fields. Absent (undefined) stays as it is; null clears a nullable one. */
@@ -289,14 +289,7 @@ export class TaskService {
    * message's tasks: those of the items found, in their order, then the others made from it before.
    */
   async fromMessage(caller: AuthenticatedPrincipal, messageId: string): Promise<Task[]> {
-    const message = isUuid(messageId)
-      ? await this.em.findOne(
-          Message,
-          { id: messageId.toLowerCase(), ...ownerScope(caller) },
-          { populate: ["textBody"] as never },
-        )
-      : null;
-    if (!message) throw notFound("Message");
+    const message = await findOwnedMessageText(this.em, caller, messageId);
     const items = await this.provider.actionItems(triageInput(message));
     const keys = items.map((item) => actionItemKey(item.title));
     if (items.length) {
