@@ -290,7 +290,7 @@ export type EventInput = {
   endDate?: string | null | undefined;
   /** Where it takes place. */
   location?: string | null | undefined;
-  /** How it repeats; on update, null leaves it, and a rule of an empty string makes it a single event. */
+  /** How it repeats. On update, left out or null keeps it; given, it replaces the rule, exdates and rdates together (send the exdates to keep); a rule of an empty string makes it a single event. */
   recurrence?: RecurrenceInput | null | undefined;
   /** A timed event's start. */
   start?: string | null | undefined;

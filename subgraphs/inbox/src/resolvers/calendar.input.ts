@@ -107,7 +107,9 @@ export class EventInput {
 
   @Field(() => RecurrenceInput, {
     nullable: true,
-    description: "How it repeats; on update, null leaves it, and a rule of an empty string makes it a single event.",
+    description:
+      "How it repeats. On update, left out or null keeps it; given, it replaces the rule, exdates and rdates " +
+      "together (send the exdates to keep); a rule of an empty string makes it a single event.",
   })
   recurrence?: RecurrenceInput | null;
 

@@ -138,7 +138,7 @@ export class CalendarResolver {
 
   @Query(() => FreeSlots, {
     description:
-      "The slots of durationMinutes in [from, to) when every attendee is free and inside their working hours (each in " +
+      "The slots of durationMinutes in [from, to) when every attendee (the caller only when listed) is free and inside their working hours (each in " +
       "their own zone, right on daylight-saving days). With dealId, the deal's owner and the members on its contact's " +
       "meetings of the last 90 days are attendees too (needs crm:read). At most 62 days and 50 attendees.",
   })
