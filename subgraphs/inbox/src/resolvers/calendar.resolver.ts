@@ -57,11 +57,14 @@ export class CalendarResolver {
   @Mutation(() => ID, {
     description: "Deletes a calendar and its events (a CalDAV server's copy stays). Returns its id.",
   })
-  deleteCalendar(
+  async deleteCalendar(
     @Arg("id", () => ID, { description: "The calendar." }) id: string,
     @Ctx() ctx: InboxContext,
   ): Promise<string> {
-    return ctx.calendars.delete(requireScope(ctx.principal, "inbox:write"), id);
+    const deleted = await ctx.calendars.delete(requireScope(ctx.principal, "inbox:write"), id);
+    // A CalDAV calendar's scheduled syncs stop with it.
+    await ctx.caldav.forget(deleted);
+    return deleted;
   }
 
   @Mutation(() => CalendarFeed, {

@@ -168,6 +168,11 @@ export class CalDavSyncService {
     this.scheduling = scheduling;
   }
 
+  /** Stops a deleted calendar's scheduled syncs. */
+  async forget(calendarId: string): Promise<void> {
+    await this.scheduling?.unschedule(calendarId);
+  }
+
   /**
    * Logs in to the CalDAV server and finds the calendar before saving anything (a refused login is
    * BAD_USER_INPUT on `password`; a URL that is not a calendar, or a server that cannot be reached,
