@@ -1,15 +1,20 @@
-// A local AT Protocol network on loopback: the reference PDS (@atproto/pds) and a PLC directory
-// (@did-plc/server, in memory) that registers its accounts' DIDs, as @atproto/dev-env's
-// TestNetworkNoAppView sets them up, without the App View. Every start is a new network:
-// accounts live as long as the process.
+// A local AT Protocol network on loopback, as @atproto/dev-env's TestNetwork sets one up: the
+// reference PDS (@atproto/pds), a PLC directory (@did-plc/server, in memory) that registers its
+// accounts' DIDs, and the reference Bluesky App View (@atproto/bsky, with its dataplane, indexer
+// and bsync on PostgreSQL: appview.ts) that indexes the PDS's firehose and answers the app.bsky.*
+// reads the PDS proxies to it (profiles, follows and followers, a post's likes, reposts and
+// replies). No moderation service (Ozone). Every start is a new network: accounts live as long as
+// the process.
 //
 //   const pds = await startPds();                 // random free ports, data in a temporary folder
 //   const alice = await pds.createAccount("alice.test", "a-password");
 //   ... XRPC on pds.url (com.atproto.server.createSession, com.atproto.repo.createRecord, ...)
+//   await pds.indexed();                          // the App View has seen every write so far
 //   await pds.close();
 //
 // Handles end in `.test` (the PDS's only handle domain). better-sqlite3 must have been compiled
-// first: `scripts/services up` does it (build-native.ts).
+// first: `scripts/services up` does it (build-native.ts). The App View needs PostgreSQL
+// (`scripts/services up postgres`; its database is made if missing); `appView: false` leaves it out.
 import { once } from "node:events";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createServer, type RequestListener, type Server } from "node:http";
@@ -19,9 +24,12 @@ import { join } from "node:path";
 import { Secp256k1Keypair } from "@atproto/crypto";
 import { PDS } from "@atproto/pds";
 import { Database as PlcDatabase, PlcServer } from "@did-plc/server";
+import { reachableAt, startAppView, type AppViewOptions, type LocalAppView } from "./appview.ts";
+
+export { DEFAULT_APPVIEW_POSTGRES_URL, type AppViewOptions } from "./appview.ts";
 
 export interface StartPdsOptions {
-  /** Loopback address to listen on (default 127.0.0.1). */
+  /** The address to listen on (default 127.0.0.1; 0.0.0.0 in a container, then reached on 127.0.0.1). */
   host?: string;
   /** The PDS's port (default: a free one). */
   port?: number;
@@ -31,6 +39,8 @@ export interface StartPdsOptions {
   dataDir?: string;
   /** The admin password (HTTP Basic `admin:<password>` on com.atproto.admin.*). */
   adminPassword?: string;
+  /** The App View (default: on, see AppViewOptions); false: a bare PDS, whose app.bsky.* reads fail. */
+  appView?: AppViewOptions | false;
 }
 
 /** An account just made on the PDS, with its first session. */
@@ -51,6 +61,14 @@ export interface LocalPds {
   /** The handle domain accounts must use, with its leading dot: ".test". */
   handleDomain: string;
   adminPassword: string;
+  /** The App View's URL and DID (the PDS proxies app.bsky.* to it), or null without one. */
+  appViewUrl: string | null;
+  appViewDid: string | null;
+  /**
+   * Resolves once the App View has indexed everything the PDS has sequenced so far (it reads the
+   * firehose asynchronously); throws after `timeoutMs` (default 10 s). At once without an App View.
+   */
+  indexed(timeoutMs?: number): Promise<void>;
   /** com.atproto.server.createAccount: `handle` must end in handleDomain. */
   createAccount(handle: string, password: string, email?: string): Promise<PdsAccount>;
   close(): Promise<void>;
@@ -126,17 +144,32 @@ export async function startPds(options: StartPdsOptions = {}): Promise<LocalPds>
   // interface, so its Express app is served here on loopback only.
   const plcServer = PlcServer.create({ db: PlcDatabase.mock(), port: options.plcPort ?? 0 });
   const plcHttp = await listen(plcServer.app, host, options.plcPort ?? 0);
-  const plcUrl = `http://${host}:${(plcHttp.address() as AddressInfo).port}`;
+  const plcUrl = `http://${reachableAt(host)}:${(plcHttp.address() as AddressInfo).port}`;
 
   let pdsHttp: Server | undefined;
   let pds: PDS | undefined;
+  let appView: LocalAppView | undefined;
+  const freePort = async () => {
+    const probe = await listen(() => undefined, host, 0);
+    const { port } = probe.address() as AddressInfo;
+    await closeServer(probe);
+    return port;
+  };
   try {
     // The PDS reads its port from its config before listening: pick a free one first.
     let port = options.port ?? 0;
-    if (port === 0) {
-      const probe = await listen(() => undefined, host, 0);
-      port = (probe.address() as AddressInfo).port;
-      await closeServer(probe);
+    if (port === 0) port = await freePort();
+    // The App View first: the PDS is configured with its URL and DID.
+    if (options.appView !== false) {
+      appView = await startAppView({
+        host,
+        plcUrl,
+        pdsUrl: `http://${reachableAt(host)}:${port}`,
+        handleDomains: [".test"],
+        adminPassword,
+        appView: options.appView ?? {},
+        freePort,
+      });
     }
     const rotationKey = await Secp256k1Keypair.create({ exportable: true });
     pds = await PDS.fromEnv({
@@ -145,7 +178,8 @@ export async function startPds(options: StartPdsOptions = {}): Promise<LocalPds>
       hostname: "localhost", // the PDS's public URL is then http://localhost:<port>
       dataDirectory: dataDir,
       blobstoreDiskLocation: join(dataDir, "blobs"),
-      didPlcUrl: plcUrl,
+      // By name: the PDS's DID resolution (its SSRF-safe fetch) refuses an IP literal.
+      didPlcUrl: plcUrl.replace("//127.0.0.1:", "//localhost:"),
       plcRotationKeyK256PrivateKeyHex: Buffer.from(await rotationKey.export()).toString("hex"),
       recoveryDidKey: (await Secp256k1Keypair.create()).did(),
       adminPassword,
@@ -154,32 +188,45 @@ export async function startPds(options: StartPdsOptions = {}): Promise<LocalPds>
       inviteRequired: false,
       disableSsrfProtection: true,
       serviceName: "Mary local PDS",
-      // No App View or moderation service here: app.bsky.* reads that the PDS would proxy fail,
-      // repo writes (posts, follows, likes) are the PDS's own and work.
-      bskyAppViewUrl: "https://appview.invalid",
-      bskyAppViewDid: "did:example:invalid",
+      // app.bsky.* reads are proxied to the App View (with a service-auth token for the account).
+      // Without one they fail; repo writes (posts, follows, likes) are the PDS's own and work.
+      bskyAppViewUrl: appView?.url ?? "https://appview.invalid",
+      bskyAppViewDid: appView?.did ?? "did:example:invalid",
+      // No moderation service here.
       modServiceUrl: "https://moderator.invalid",
       modServiceDid: "did:example:invalid",
     });
-    // PDS.start() also listens on every interface: the same steps, on loopback.
+    // PDS.start() also listens on every interface: the same steps, on loopback. Through the
+    // Express app's own listen(), which XRPC wraps to serve subscriptions (the firehose) too.
     await pds.ctx.sequencer.start();
-    pdsHttp = await listen(pds.app, host, port);
+    const listening: Server = pds.app.listen(port, host);
+    listening.keepAliveTimeout = 90_000;
+    pdsHttp = listening;
+    await once(listening, "listening");
+    appView?.subscribe(`http://${reachableAt(host)}:${port}`);
   } catch (error) {
+    await appView?.close().catch(() => undefined);
     if (pdsHttp) await closeServer(pdsHttp);
     await pds?.ctx.destroy().catch(() => undefined);
     await closeServer(plcHttp);
     await plcServer.ctx.db.close();
     throw error;
   }
-  const url = `http://${host}:${(pdsHttp.address() as AddressInfo).port}`;
+  const url = `http://${reachableAt(host)}:${(pdsHttp.address() as AddressInfo).port}`;
   const server = pds;
   const http = pdsHttp;
+  const indexer = appView;
 
   return {
     url,
     plcUrl,
     handleDomain: ".test",
     adminPassword,
+    appViewUrl: indexer?.url ?? null,
+    appViewDid: indexer?.did ?? null,
+    async indexed(timeoutMs = 10_000) {
+      await indexer?.caughtUp(() => server.ctx.sequencer.curr(), timeoutMs);
+    },
     async createAccount(handle, password, email = `${handle.split(".")[0]}@mary.test`) {
       const session = await xrpc<{ did: string; handle: string; accessJwt: string; refreshJwt: string }>(
         url,
@@ -189,6 +236,9 @@ export async function startPds(options: StartPdsOptions = {}): Promise<LocalPds>
       return { ...session, email, password };
     },
     async close() {
+      // The App View first: its firehose connection to the PDS (a WebSocket, which the HTTP
+      // server's closeAllConnections leaves open) would hold the PDS's server.close() forever.
+      await indexer?.close();
       await closeServer(http);
       await server.ctx.destroy();
       await closeServer(plcHttp);

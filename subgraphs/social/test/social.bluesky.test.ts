@@ -11,11 +11,11 @@ import { startHarness, type Harness } from "./harness.ts";
 let pds: LocalPds;
 let h: Harness;
 beforeAll(async () => {
-  // On "localhost": with an IP literal for its PLC directory, this PDS cannot resolve DIDs
-  // (describeRepo answers "Could not resolve DID: Invalid hostname").
+  // The whole local network in this process: PDS, PLC directory and the App View (its index in a
+  // schema of its own in the local PostgreSQL's `bsky` database, dropped by close()).
   [pds, h] = await Promise.all([
     startPds({ host: "localhost" }),
-    startHarness({ GATEWAY_URL: "http://127.0.0.1:9/graphql" }),
+    startHarness({ GATEWAY_URL: "http://127.0.0.1:9/graphql", METRICS_POLL_SECONDS: "5" }),
   ]);
 });
 afterAll(async () => {
@@ -38,6 +38,28 @@ async function appPasswordAccount(): Promise<PdsAccount & { appPassword: string 
 const CONNECT = `mutation ($input: ConnectBlueskyAccountInput!) {
   connectBlueskyAccount(input: $input) { id handle network state maxPostLength serviceUrl }
 }`;
+
+/** Reads until `done` holds, or throws with the last value read after the deadline. */
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms; last: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A record in the account's repository (com.atproto.repo.createRecord): its URI and CID. */
+const createRecord = (account: PdsAccount, collection: string, record: Record<string, unknown>) =>
+  xrpc<{ uri: string; cid: string }>(pds.url, "com.atproto.repo.createRecord", {
+    token: account.accessJwt,
+    body: {
+      repo: account.did,
+      collection,
+      record: { $type: collection, createdAt: new Date().toISOString(), ...record },
+    },
+  });
 
 /** A session on the account as the publishing queue opens one, with its rotations counted. */
 function sessionOf(account: SocialAccount) {
@@ -170,22 +192,19 @@ describe("Bluesky against a real PDS", () => {
     await expect(later.findPublished(revoked.session, postId)).rejects.toMatchObject({ kind: "auth" });
   });
 
-  test("follow and unfollow act on the PDS and in the graph; the graph import reads follows from the repository", async () => {
+  test("follow and unfollow act on the PDS and in the graph; the graph import reads follows and followers from the App View", async () => {
     const owner = h.member("PRO");
     const [alice, bob, carol] = await Promise.all([appPasswordAccount(), appPasswordAccount(), appPasswordAccount()]);
     const { data } = await h.call(owner, CONNECT, {
       input: { handle: alice.handle, appPassword: alice.appPassword, serviceUrl: pds.url },
     });
     const accountId = data.connectBlueskyAccount.id;
-    // bob follows carol on the network: the second hop.
-    await xrpc(pds.url, "com.atproto.repo.createRecord", {
-      token: bob.accessJwt,
-      body: {
-        repo: bob.did,
-        collection: "app.bsky.graph.follow",
-        record: { $type: "app.bsky.graph.follow", subject: carol.did, createdAt: new Date().toISOString() },
-      },
-    });
+    // bob follows carol on the network: the second hop. dave follows alice: a follower.
+    const dave = await pds.createAccount(handle(), `main-${randomUUID()}`);
+    await createRecord(bob, "app.bsky.graph.follow", { subject: carol.did });
+    await createRecord(dave, "app.bsky.graph.follow", { subject: alice.did });
+    // The App View knows bob's profile (followProfile looks him up there) once it has indexed the firehose.
+    await pds.indexed();
     const followed = await h.call(
       owner,
       `mutation ($a: ID!, $h: String!) { followProfile(accountId: $a, handle: $h) { id handle } }`,
@@ -209,8 +228,15 @@ describe("Bluesky against a real PDS", () => {
       ).records.map((record) => record.value.subject);
     expect(await follows()).toEqual([bob.did]);
 
+    // The import (what the graph job runs) reads follows and followers from the App View.
+    await pds.indexed();
     const outcome = await h.app.socialGraph.refresh(owner.workspaceId, accountId);
-    expect(outcome).toMatchObject({ follows: 1, secondHop: 1 });
+    expect(outcome).toEqual({ follows: 1, followers: 1, secondHop: 1 });
+    const followers = await h.app.graph.read<{ handle: string }>(
+      `MATCH (:SocialAccount {id: $accountId})-[:IS]->(me:Profile)<-[:FOLLOWS]-(x:Profile) RETURN x.handle AS handle`,
+      { accountId },
+    );
+    expect(followers.records.map((record) => record.get("handle"))).toEqual([dave.handle]);
     const suggestions = await h.call(
       owner,
       `query ($a: ID!) { suggestions(accountId: $a, first: 5) { profile { handle } reason } }`,
@@ -241,4 +267,52 @@ describe("Bluesky against a real PDS", () => {
     });
     expect(after.data.socialAccount.following).toEqual([]);
   });
+
+  test(
+    "a post liked, reposted and replied to by two other accounts shows those counts in Post.metrics after the metrics job runs",
+    { timeout: 60_000 },
+    async () => {
+      const owner = h.member("PRO");
+      const alice = await appPasswordAccount();
+      const [bob, carol] = await Promise.all([
+        pds.createAccount(handle(), `main-${randomUUID()}`),
+        pds.createAccount(handle(), `main-${randomUUID()}`),
+      ]);
+      const { data } = await h.call(owner, CONNECT, {
+        input: { handle: alice.handle, appPassword: alice.appPassword, serviceUrl: pds.url },
+      });
+      const created = await h.call(owner, `mutation ($input: CreatePostInput!) { createPost(input: $input) { id } }`, {
+        input: { accountId: data.connectBlueskyAccount.id, text: "Engage with this", publishNow: true },
+      });
+      expect(created.errors).toBeUndefined();
+      const postId = created.data.createPost.id;
+      const POST = `query ($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { post(id: $id) {
+        state remoteId metrics { likes reposts replies } metricsHistory(from: $from, to: $to) { at likes reposts replies } } }`;
+      const range = { id: postId, from: new Date(Date.now() - 60_000).toISOString(), to: "2100-01-01T00:00:00Z" };
+      const read = async () => (await h.call(owner, POST, range)).data.post;
+      const published = await until(read, (post) => post.state === "PUBLISHED" || post.state === "FAILED", 15_000);
+      expect(published.state).toBe("PUBLISHED");
+      expect(await h.app.metricsQueue.tracks(postId)).toBe(true);
+
+      // bob and carol like it, repost it and reply to it: records in their own repositories.
+      const { cid } = await xrpc<{ cid: string }>(pds.url, "com.atproto.repo.getRecord", {
+        params: { repo: alice.did, collection: "app.bsky.feed.post", rkey: published.remoteId.split("/").pop() },
+      });
+      const subject = { uri: published.remoteId, cid };
+      for (const account of [bob, carol]) {
+        await createRecord(account, "app.bsky.feed.like", { subject });
+        await createRecord(account, "app.bsky.feed.repost", { subject });
+        await createRecord(account, "app.bsky.feed.post", {
+          text: "A reply",
+          reply: { root: subject, parent: subject },
+        });
+      }
+
+      // The App View indexes the firehose on its own time and the job polls every 5 s: read until
+      // a poll has seen all six (or the deadline).
+      const polled = await until(read, (post) => post.metrics?.likes === 2 && post.metrics.replies === 2, 45_000);
+      expect(polled.metrics).toEqual({ likes: 2, reposts: 2, replies: 2 });
+      expect(polled.metricsHistory.at(-1)).toMatchObject({ likes: 2, reposts: 2, replies: 2 });
+    },
+  );
 });

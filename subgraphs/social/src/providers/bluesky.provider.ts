@@ -45,17 +45,6 @@ const POST = "app.bsky.feed.post";
 const FOLLOW = "app.bsky.graph.follow";
 const PAGE = 100;
 
-/** The PDS said it has no AppView to send app.bsky.* reads to (a bare PDS). */
-const isNoAppView = (error: unknown) =>
-  error instanceof XRPCError && error.status === 400 && /no service configured/i.test(error.message);
-
-/**
- * The PDS could not reach its AppView (502 UpstreamFailure: down, or a placeholder such as the
- * local test network's): reads the repository itself can answer fall back to it.
- */
-const isAppViewUnreachable = (error: unknown) =>
-  isNoAppView(error) || (error instanceof XRPCError && error.status === 502 && error.error === "UpstreamFailure");
-
 const isRecordNotFound = (error: unknown) =>
   error instanceof XRPCError &&
   (error.error === "RecordNotFound" || (error.status === 400 && /could not locate record/i.test(error.message)));
@@ -92,11 +81,10 @@ export function serviceOrigin(url: string, allowHttp: boolean): string {
  * refreshing at once are safe because the PDS answers a refresh token reused within its two-hour
  * grace with a successor of the same id. An expired or revoked refresh JWT is an `auth` error.
  *
- * A bare PDS has no AppView: app.bsky.* reads (profiles, getFollows, getFollowers, getPosts) are
- * then answered from the repositories themselves where that is possible (follows are the
- * account's app.bsky.graph.follow records, profiles describeRepo), and not at all where it is not
- * (followers and a post's likes/reposts/replies live in other people's repositories: those calls
- * are `refused` with a message saying so).
+ * Writes (posts, follows) are records in the account's repository on its PDS. Reads of the network
+ * (profiles, getFollows, getFollowers, a post's likes/reposts/replies from getPosts) are App View
+ * queries: sent to the PDS with the account's session like every call, which proxies them to its
+ * App View (a 502 when that is down: `retryable`).
  */
 export class BlueskyProvider implements NetworkProvider<BlueskyTokens> {
   readonly network = "BLUESKY" as const;
@@ -201,21 +189,28 @@ export class BlueskyProvider implements NetworkProvider<BlueskyTokens> {
     }
   }
 
+  /**
+   * The App View's counts for the post. One it does not show is either gone (no record on the
+   * PDS: `refused`, polling stops) or not indexed yet (the App View reads the firehose on its own
+   * time; a post just published is often not there at the first poll: `retryable`).
+   */
   async metrics(session: AccountSession<BlueskyTokens>, remoteId: string): Promise<PostMetrics> {
+    const agent = this.agentFor(session);
+    let view;
     try {
-      const { data } = await this.agentFor(session).app.bsky.feed.getPosts({ uris: [remoteId] });
-      const view = data.posts[0];
-      if (!view) throw new NetworkError("The post is not on the network (deleted?)", "refused");
-      return { likes: view.likeCount ?? 0, reposts: view.repostCount ?? 0, replies: view.replyCount ?? 0 };
+      view = (await agent.app.bsky.feed.getPosts({ uris: [remoteId] })).data.posts[0];
     } catch (error) {
-      if (isNoAppView(error)) {
-        throw new NetworkError(
-          "This PDS has no AppView: a post's likes, reposts and replies are records in other people's repositories, which only an AppView indexes",
-          "refused",
-        );
-      }
       throw this.toNetworkError(error, false);
     }
+    if (view) return { likes: view.likeCount ?? 0, reposts: view.repostCount ?? 0, replies: view.replyCount ?? 0 };
+    const uri = this.ownUri(session, remoteId, POST);
+    try {
+      await agent.com.atproto.repo.getRecord({ repo: uri.hostname, collection: POST, rkey: uri.rkey });
+    } catch (error) {
+      if (isRecordNotFound(error)) throw new NetworkError("The post is not on the network (deleted?)", "refused");
+      throw this.toNetworkError(error, false);
+    }
+    throw new NetworkError("The network's App View has not indexed the post yet", "retryable");
   }
 
   follows(session: AccountSession<BlueskyTokens>, cursor: string | null): Promise<RemotePage<RemoteProfile>> {
@@ -227,34 +222,16 @@ export class BlueskyProvider implements NetworkProvider<BlueskyTokens> {
     profile: Pick<RemoteProfile, "remoteId">,
     cursor: string | null,
   ): Promise<RemotePage<RemoteProfile>> {
-    const agent = this.agentFor(session);
     try {
-      const { data } = await agent.app.bsky.graph.getFollows({
+      const { data } = await this.agentFor(session).app.bsky.graph.getFollows({
         actor: profile.remoteId,
         limit: PAGE,
         cursor: cursor ?? undefined,
       });
       return { items: data.follows.map((view) => this.toProfile(view)), cursor: data.cursor ?? null };
     } catch (error) {
-      if (!isAppViewUnreachable(error)) throw this.toNetworkError(error, false);
-    }
-    // A bare PDS: the follows are the repository's own follow records (only repositories it hosts).
-    let page;
-    try {
-      ({ data: page } = await agent.com.atproto.repo.listRecords({
-        repo: profile.remoteId,
-        collection: FOLLOW,
-        limit: PAGE,
-        cursor: cursor ?? undefined,
-      }));
-    } catch (error) {
       throw this.toNetworkError(error, false);
     }
-    const subjects = [
-      ...new Set(page.records.map((record) => (record.value as { subject?: unknown }).subject).filter(isString)),
-    ];
-    const items = await Promise.all(subjects.map((did) => this.profileOf(agent, did)));
-    return { items, cursor: page.records.length === PAGE ? (page.cursor ?? null) : null };
   }
 
   async followers(session: AccountSession<BlueskyTokens>, cursor: string | null): Promise<RemotePage<RemoteProfile>> {
@@ -266,12 +243,6 @@ export class BlueskyProvider implements NetworkProvider<BlueskyTokens> {
       });
       return { items: data.followers.map((view) => this.toProfile(view)), cursor: data.cursor ?? null };
     } catch (error) {
-      if (isNoAppView(error)) {
-        throw new NetworkError(
-          "This PDS has no AppView: followers are follow records in other people's repositories, which only an AppView indexes",
-          "refused",
-        );
-      }
       throw this.toNetworkError(error, false);
     }
   }
@@ -292,7 +263,7 @@ export class BlueskyProvider implements NetworkProvider<BlueskyTokens> {
         throw failure;
       }
     }
-    return this.profileOf(agent, did, wanted.startsWith("did:") ? undefined : wanted);
+    return this.profileOf(agent, did);
   }
 
   async follow(session: AccountSession<BlueskyTokens>, profile: RemoteProfile): Promise<void> {
@@ -487,24 +458,14 @@ export class BlueskyProvider implements NetworkProvider<BlueskyTokens> {
     }
   }
 
-  /** A profile by DID: the AppView's when there is one, else the PDS's describeRepo (its own repositories). */
-  private async profileOf(agent: Agent, did: string, knownHandle?: string): Promise<RemoteProfile> {
+  /** A profile by DID, as the App View shows it. */
+  private async profileOf(agent: Agent, did: string): Promise<RemoteProfile> {
     try {
       const { data } = await agent.app.bsky.actor.getProfile({ actor: did });
       return this.toProfile(data);
     } catch (error) {
-      if (!isAppViewUnreachable(error)) throw this.toNetworkError(error, false);
+      throw this.toNetworkError(error, false);
     }
-    let handle = knownHandle ?? did;
-    try {
-      ({
-        data: { handle },
-      } = await agent.com.atproto.repo.describeRepo({ repo: did }));
-    } catch (error) {
-      const failure = this.toNetworkError(error, false);
-      if (failure.kind !== "refused") throw failure;
-    }
-    return { remoteId: did, handle, displayName: null, url: this.profileUrl(handle), avatarUrl: null };
   }
 
   private toProfile(view: { did: string; handle: string; displayName?: string; avatar?: string }): RemoteProfile {
@@ -521,8 +482,6 @@ export class BlueskyProvider implements NetworkProvider<BlueskyTokens> {
     return handle.startsWith("did:") || handle.endsWith(".test") ? null : `https://bsky.app/profile/${handle}`;
   }
 }
-
-const isString = (value: unknown): value is string => typeof value === "string";
 
 /** Whether a PDS answer says the access JWT expired (400 ExpiredToken), without consuming the body. */
 async function isExpiredToken(response: Response): Promise<boolean> {

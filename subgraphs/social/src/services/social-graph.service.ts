@@ -111,7 +111,7 @@ export class SocialGraphService {
         followers = read.count;
         if (read.complete) await this.prune(meId, "in", stamp);
       } catch (error) {
-        // A bare PDS has no AppView to list followers (or it is down): the graph keeps what it had.
+        // The network cannot list followers now (Bluesky's App View down, say): the graph keeps what it had.
         if (error instanceof NetworkError && error.kind === "auth") throw error;
         this.log.info({ err: error, accountId }, "followers are not available from this network now");
       }
