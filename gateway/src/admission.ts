@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { HeaderMap, type ApolloServerPlugin } from "@apollo/server";
-import { appError, ErrorCode, inputValueProblem, stringProblem, type Logger } from "@mary/kit/core";
+import { appError, ErrorCode, inputValueProblem, PRINCIPAL_HEADER, stringProblem, type Logger } from "@mary/kit/core";
 import {
   BREAK,
   getOperationAST,
@@ -20,10 +20,18 @@ import type { OperationLimits } from "./config.ts";
 import type { GatewayPrincipal } from "./context.ts";
 import type { ApiCallQuota } from "./limits/api-quota.ts";
 import { measureOperation, operationLimitErrors } from "./limits/operation-limits.ts";
-import type { RateLimiter, RateLimitState } from "./limits/rate-limit.ts";
+import { subjectOf, type RateLimiter, type RateLimitState } from "./limits/rate-limit.ts";
 
 /** How a request says who sends it: HTTP headers (Authorization, or a Mary service's signed header), or a socket's credential. */
 export type Credential = { headers: IncomingHttpHeaders } | { authorization: string | undefined };
+
+/** The Authorization value of a credential; a request signed by one of Mary's services has none to go by. */
+function authorizationOf(credential: Credential): string | undefined {
+  if (!("headers" in credential)) return credential.authorization;
+  if (credential.headers[PRINCIPAL_HEADER] !== undefined) return undefined;
+  const value = credential.headers.authorization;
+  return Array.isArray(value) ? value[0] : value;
+}
 
 /** An admitted caller: who it is, and its rate-limit budget after this request (none without rate limits). */
 export interface Caller {
@@ -87,12 +95,19 @@ export class Admission {
    */
   async admitCaller(credential: Credential, clientAddress: string): Promise<Caller> {
     const { authenticator, rateLimiter, apiCallQuota } = this.options;
+    // A token seen before is counted while the rest of it is checked: one wait for Redis, not two.
+    const known = rateLimiter ? authenticator.knownRateSubject?.(authorizationOf(credential)) : null;
+    const early = known ? rateLimiter!.hitSubject(known, false) : null;
+    early?.catch(() => {}); // awaited below, or dropped with the request's own error
     try {
       const principal =
         "headers" in credential
           ? await authenticator.authenticateRequest(credential.headers)
           : await authenticator.authenticate(credential.authorization);
-      const rate = await rateLimiter?.hit(principal, clientAddress);
+      const rate =
+        early && subjectOf(principal, clientAddress) === known
+          ? await early
+          : await rateLimiter?.hit(principal, clientAddress);
       await apiCallQuota?.count(principal);
       return { principal, rate };
     } catch (error) {

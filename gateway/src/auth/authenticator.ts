@@ -34,6 +34,12 @@ export interface Authenticator {
   authenticateRequest(headers: Record<string, string | string[] | undefined>): Promise<GatewayPrincipal>;
   /** The principal of an `Authorization` value (a socket's, from `connection_init`); none is anonymous. */
   authenticate(authorization: string | undefined): Promise<GatewayPrincipal>;
+  /**
+   * The rate-limit subject (as `subjectOf` names it) of a credential whose principal is already
+   * known without Redis (an access token verified before), so its count can go out while the
+   * rest is checked; null when it is not known yet.
+   */
+  knownRateSubject?(authorization: string | undefined): string | null;
 }
 
 interface ApiKeyIdentity {
@@ -86,6 +92,12 @@ export class MaryAuthenticator implements Authenticator {
       throw unauthenticated("The internal principal header is not valid");
     }
     return principal;
+  }
+
+  knownRateSubject(authorization: string | undefined): string | null {
+    const token = authorization?.startsWith("Bearer ") ? authorization.slice(7).trim() : null;
+    const claims = token && !token.startsWith(API_KEY_PREFIX) ? this.verifiedTokens.get(token) : undefined;
+    return claims ? `user:${claims.userId}` : null;
   }
 
   async authenticate(authorization: string | undefined): Promise<Principal> {

@@ -18,7 +18,7 @@ export interface RateLimitState {
 }
 
 /** Who a request is counted against: the person, the API key, the token's subject, or else the client's address. */
-function subjectOf(principal: GatewayPrincipal, clientAddress: string): string {
+export function subjectOf(principal: GatewayPrincipal, clientAddress: string): string {
   switch (principal.kind) {
     case "user":
       return `user:${principal.userId}`;
@@ -45,11 +45,16 @@ export class RateLimiter {
   ) {}
 
   /** Counts one request; throws RATE_LIMITED (HTTP 429) once the caller is over its limit. */
-  async hit(principal: GatewayPrincipal, clientAddress: string, now = Date.now()): Promise<RateLimitState> {
+  hit(principal: GatewayPrincipal, clientAddress: string, now = Date.now()): Promise<RateLimitState> {
+    return this.hitSubject(subjectOf(principal, clientAddress), principal.kind === "anonymous", now);
+  }
+
+  /** Counts one request against a subject (as `subjectOf` names it); throws RATE_LIMITED past the limit. */
+  async hitSubject(subject: string, anonymous: boolean, now = Date.now()): Promise<RateLimitState> {
     const { windowSeconds } = this.limits;
-    const limit = principal.kind === "anonymous" ? this.limits.anonymousRequests : this.limits.requests;
+    const limit = anonymous ? this.limits.anonymousRequests : this.limits.requests;
     const window = Math.floor(now / 1000 / windowSeconds);
-    const key = `ratelimit:${windowSeconds}:${subjectOf(principal, clientAddress)}:${window}`;
+    const key = `ratelimit:${windowSeconds}:${subject}:${window}`;
     const results = await this.redis
       .multi()
       .incr(key)
