@@ -135,6 +135,15 @@ describe("the social pages", { timeout: 120_000 }, () => {
     await page.getByText("No social account yet").waitFor();
     await web.expectAccessible(page, "social accounts (empty)");
 
+    // Back from a Mastodon server where the member declined: the reason's words (the API's
+    // MastodonConnectError), then the address without it.
+    await page.goto("/social/accounts?error=access_denied");
+    await page
+      .getByRole("status")
+      .filter({ hasText: "You did not allow Mary on your Mastodon server, so nothing was connected." })
+      .waitFor();
+    await expect.poll(() => new URL(page.url()).search).toBe("");
+
     await page.getByRole("button", { name: "Connect Bluesky" }).click();
     const dialog = page.getByRole("dialog", { name: "Connect a Bluesky account" });
     await expect(dialog.getByLabel("Server").inputValue()).resolves.toBe("https://bsky.social");
@@ -204,7 +213,14 @@ describe("the social pages", { timeout: 120_000 }, () => {
     await page.waitForURL("**/social/queue?state=DRAFT");
     await page.getByRole("link", { name: draft, exact: true }).click();
     await expect(page.getByTestId("post-state").textContent()).resolves.toBe("Draft");
-    await until(async () => sent.some((frame) => frame.includes('"subscribe"') && frame.includes("PostPageStatus")));
+    const draftId = new URL(page.url()).pathname.split("/").pop()!;
+    const subscribed = await until(async () =>
+      sent.find(
+        (frame) => frame.includes('"subscribe"') && frame.includes("PostPageStatus") && frame.includes(draftId),
+      ),
+    );
+    // After the cursor read with the post (no polling while it is on its way).
+    expect(JSON.parse(subscribed).payload.variables.after).toEqual(expect.any(String));
     const before = frames.length;
     await page.getByRole("button", { name: "Publish now" }).click();
     await expect.poll(() => page.getByTestId("post-state").textContent(), { timeout: 15_000 }).toBe("Published");

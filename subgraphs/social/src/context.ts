@@ -16,6 +16,8 @@ export interface SocialContext extends BaseSubgraphContext {
   posts: PostService;
   metrics: MetricsService;
   postEvents: PostEvents;
+  /** This request's read of postEventsCursor, once started: the posts it lists are read after it. */
+  postEventsCursor?: Promise<string>;
   postLoaders: PostLoaders;
   connect: ConnectService;
   socialGraph: SocialGraphService;

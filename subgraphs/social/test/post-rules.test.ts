@@ -39,6 +39,12 @@ describe("compose rules", () => {
     expect(composeProblem("a".repeat(301), bluesky)).toMatch(/at most 300 characters.*301/);
   });
 
+  test("Bluesky: 3,000 bytes too, which a ZWJ sequence (25 bytes, one grapheme) reaches first", () => {
+    expect(composeProblem("👨‍👩‍👧‍👦".repeat(120), bluesky)).toBeNull();
+    expect(composeProblem("👨‍👩‍👧‍👦".repeat(121), bluesky)).toMatch(/at most 3000 bytes; this post has 3025/);
+    expect(composeProblem("👨‍👩‍👧‍👦".repeat(121), mastodon())).toBeNull();
+  });
+
   test("Bluesky: a long link counts in full", () => {
     const text = `${"a".repeat(250)} https://example.com/${"p".repeat(40)}`;
     expect(composeProblem(text, bluesky)).toMatch(/at most 300/);

@@ -7,6 +7,7 @@ import { instantToLocal } from "../src/services/post-time.ts";
 import type { Network } from "../src/types/social-account.type.ts";
 import { startHarness, type Harness } from "./harness.ts";
 import { MemoryNetwork } from "./memory-network.ts";
+import { subscribe } from "./ws.ts";
 
 const bluesky = new MemoryNetwork("BLUESKY");
 const mastodon = new MemoryNetwork("MASTODON");
@@ -438,6 +439,112 @@ describe("tenancy", () => {
     expect(rest.posts.edges.map((e: any) => e.node.text)).toEqual(["later"]);
     expect(rest.posts.pageInfo.hasNextPage).toBe(false);
     expect(errorCode(await h.call(owner, LIST, { after: "nope" }))).toBe("BAD_USER_INPUT");
+  });
+});
+
+describe("filtering by several states", () => {
+  const LIST = `query ($filter: PostFilter) { posts(first: 50, filter: $filter) { edges { node { text state } } } }`;
+
+  test("`states` keeps the posts in any of them; `state` still keeps one; both, or none, is BAD_USER_INPUT", async () => {
+    const owner = h.member("PRO");
+    const account = await connected(owner);
+    await createPost(owner, { accountId: account.id, text: "draft" });
+    await createPost(owner, {
+      accountId: account.id,
+      text: "scheduled",
+      scheduleAt: "2027-06-01T10:00",
+      timeZone: "Europe/Berlin",
+    });
+    const failing = (await createPost(owner, { accountId: account.id, text: "failed" })).data!.createPost.id;
+    await h.app.graph.write("MATCH (p:Post {id: $id}) SET p.state = 'FAILED'", { id: failing });
+    const texts = async (filter: Record<string, unknown>) =>
+      (await ok(owner, LIST, { filter })).posts.edges.map((edge: any) => edge.node.text).sort();
+
+    expect(await texts({ states: ["SCHEDULED", "PUBLISHING"] })).toEqual(["scheduled"]);
+    expect(await texts({ states: ["DRAFT", "FAILED"] })).toEqual(["draft", "failed"]);
+    expect(await texts({ states: ["DRAFT", "DRAFT"] })).toEqual(["draft"]);
+    expect(await texts({ states: ["PUBLISHED"] })).toEqual([]);
+    expect(await texts({ state: "FAILED" })).toEqual(["failed"]);
+    expect(await texts({ states: null })).toEqual(["draft", "failed", "scheduled"]);
+    // The queue's order too: the scheduled ones by due time.
+    const due = await ok(
+      owner,
+      `query ($filter: PostFilter) { posts(filter: $filter, orderBy: DUE_FIRST) { edges { node { text } } } }`,
+      { filter: { states: ["SCHEDULED", "PUBLISHING"] } },
+    );
+    expect(due.posts.edges.map((edge: any) => edge.node.text)).toEqual(["scheduled"]);
+
+    for (const filter of [{ state: "DRAFT", states: ["DRAFT"] }, { states: [] }]) {
+      const refused = await h.call(owner, LIST, { filter });
+      expect(errorCode(refused)).toBe("BAD_USER_INPUT");
+      expect(refused.errors![0]!.extensions!.field).toBe("filter.states");
+    }
+  });
+});
+
+describe("status events after postEventsCursor", () => {
+  const EVENTS = `subscription ($after: String, $postId: ID) {
+    postStatusChanged(after: $after, postId: $postId) { cursor postId state deleted } }`;
+  const SCHEDULE = `mutation ($id: ID!) { schedulePost(id: $id, at: "2027-07-01T09:30", timeZone: "Europe/Berlin") { id } }`;
+  const UNSCHEDULE = `mutation ($id: ID!) { unschedulePost(id: $id) { id } }`;
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
+
+  test("a change made between reading the cursor (with the list) and subscribing after it arrives exactly once", async () => {
+    const owner = h.member("PRO");
+    const account = await connected(owner);
+    const id = (await createPost(owner, { accountId: account.id, text: "watch me" })).data!.createPost.id;
+    const read = await ok(owner, `{ postEventsCursor posts(first: 10) { edges { node { id state } } } }`);
+    expect(read.posts.edges.map((edge: any) => edge.node)).toEqual([{ id, state: "DRAFT" }]);
+
+    // Made after the read, before the subscription: not on the list, so it must come as an event.
+    await ok(owner, SCHEDULE, { id });
+    const live = await subscribe(h.app.url, owner, EVENTS, { after: read.postEventsCursor });
+    try {
+      await live.received(1);
+      await ok(owner, UNSCHEDULE, { id });
+      await live.received(2);
+      await settle();
+      const events = live.results.map((result) => result.postStatusChanged);
+      // The draft's own creation is before the cursor: not replayed. Nothing twice.
+      expect(events.map((event) => [event.postId, event.state, event.deleted])).toEqual([
+        [id, "SCHEDULED", false],
+        [id, "DRAFT", false],
+      ]);
+      expect(live.errors).toEqual([]);
+      // The cursor is now the latest event's: subscribing after it replays nothing.
+      const now = (await ok(owner, `{ postEventsCursor }`)).postEventsCursor;
+      expect(now).toBe(events[1].cursor);
+      const after = await subscribe(h.app.url, owner, EVENTS, { after: now, postId: id });
+      try {
+        await ok(owner, `mutation ($id: ID!) { deletePost(id: $id) }`, { id });
+        await after.received(1);
+        await settle();
+        expect(
+          after.results.map((result) => [result.postStatusChanged.state, result.postStatusChanged.deleted]),
+        ).toEqual([["DRAFT", true]]);
+      } finally {
+        after.close();
+      }
+    } finally {
+      live.close();
+    }
+  });
+
+  test("a workspace with no event yet has a cursor too; another workspace's events never arrive", async () => {
+    const owner = h.member("PRO");
+    const other = h.member("PRO");
+    const [mine, theirs] = [await connected(owner), await connected(other)];
+    const { postEventsCursor } = await ok(owner, `{ postEventsCursor }`);
+    const live = await subscribe(h.app.url, owner, EVENTS, { after: postEventsCursor });
+    try {
+      await createPost(other, { accountId: theirs.id, text: "theirs" });
+      const id = (await createPost(owner, { accountId: mine.id, text: "mine" })).data!.createPost.id;
+      await live.received(1);
+      await settle();
+      expect(live.results.map((result) => result.postStatusChanged.postId)).toEqual([id]);
+    } finally {
+      live.close();
+    }
   });
 });
 

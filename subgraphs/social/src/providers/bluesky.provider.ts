@@ -38,7 +38,8 @@ export interface BlueskyProviderOptions {
   refreshMarginMs?: number;
 }
 
-export const BLUESKY_MAX_GRAPHEMES = 300;
+/** Bluesky's 300 graphemes, from the post rules (`@mary/kit/post-rules`). */
+export { BLUESKY_MAX_GRAPHEMES } from "@mary/kit/post-rules";
 export const DEFAULT_BLUESKY_SERVICE = "https://bsky.social";
 
 const POST = "app.bsky.feed.post";

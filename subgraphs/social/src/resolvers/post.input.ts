@@ -54,6 +54,17 @@ export class PostFilter {
   @Field(() => ID, { nullable: true, description: "Only the posts of this account." })
   accountId?: string | null;
 
-  @Field(() => PostStateEnum, { nullable: true, description: "Only the posts in this state." })
+  @Field(() => PostStateEnum, {
+    nullable: true,
+    description: "Only the posts in this state. Not with `states` (BAD_USER_INPUT).",
+  })
   state?: PostState | null;
+
+  @Field(() => [PostStateEnum], {
+    nullable: true,
+    description:
+      "Only the posts in any of these states, such as [SCHEDULED, PUBLISHING] for those on their way. Not empty, " +
+      "and not with `state` (BAD_USER_INPUT).",
+  })
+  states?: PostState[] | null;
 }

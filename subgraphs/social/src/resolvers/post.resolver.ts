@@ -1,16 +1,18 @@
 import "reflect-metadata";
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
 import { PageArgs, requireScope, timePage, type Connection } from "@mary/kit";
 import type { SocialContext } from "../context.ts";
 import { Post, PostConnection, PostMetrics, PostOrderEnum, type PostOrder } from "../types/post.type.ts";
 import { SocialAccount } from "../types/social-account.type.ts";
 import { User } from "../types/user.type.ts";
+import { cursorFirst } from "./post-event.resolver.ts";
 import { CreatePostInput, PostFilter, UpdatePostInput } from "./post.input.ts";
 
 @Resolver(() => Post)
 export class PostResolver {
   @Query(() => PostConnection, { description: "The workspace's posts, newest first unless `orderBy` says otherwise." })
-  posts(
+  async posts(
     @Args(() => PageArgs) page: PageArgs,
     @Arg("filter", () => PostFilter, { nullable: true, description: "Only posts matching all of these." })
     filter: PostFilter | null,
@@ -20,18 +22,22 @@ export class PostResolver {
     })
     orderBy: PostOrder | null,
     @Ctx() ctx: SocialContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<Post>> {
-    return ctx.posts.list(
-      requireScope(ctx.principal, "social:read"),
-      filter ?? {},
-      timePage(page),
-      orderBy ?? undefined,
-    );
+    const caller = requireScope(ctx.principal, "social:read");
+    await cursorFirst(ctx, caller, info);
+    return ctx.posts.list(caller, filter ?? {}, timePage(page), orderBy ?? undefined);
   }
 
   @Query(() => Post, { description: "One of the workspace's posts; NOT_FOUND when there is none." })
-  post(@Arg("id", () => ID, { description: "The post's id." }) id: string, @Ctx() ctx: SocialContext) {
-    return ctx.posts.get(requireScope(ctx.principal, "social:read"), id);
+  async post(
+    @Arg("id", () => ID, { description: "The post's id." }) id: string,
+    @Ctx() ctx: SocialContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    const caller = requireScope(ctx.principal, "social:read");
+    await cursorFirst(ctx, caller, info);
+    return ctx.posts.get(caller, id);
   }
 
   @Mutation(() => Post, {

@@ -8,7 +8,8 @@ export const MASTODON_CALLBACK_PATH = "/oauth/mastodon/callback";
  * The browser's return from a Mastodon instance, forwarded by the gateway with its own signed
  * header: the code is exchanged (with the PKCE verifier kept under the state) and the account
  * saved for the member who started, then the browser goes on to the accounts page with
- * `?connected=<id>` or `?error=<reason>` (a 303, so a reload does not replay the code).
+ * `?connected=<id>` or `?error=<reason>`, the reason always a value of the API's MastodonConnectError
+ * (types/mastodon-connect-error.type.ts), a 303 so a reload does not replay the code.
  */
 export function mastodonCallbackRoute(connect: ConnectService): SubgraphRoute {
   return async (req, res, { principal }) => {

@@ -21,6 +21,7 @@ import {
 import type { MastodonProvider, MastodonTokens } from "../providers/mastodon.provider.ts";
 import { NetworkError } from "../providers/provider.ts";
 import type { GraphStore } from "../store.ts";
+import type { MastodonConnectError } from "../types/mastodon-connect-error.type.ts";
 import type { SocialAccount } from "../types/social-account.type.ts";
 import type { SocialAccountService } from "./social-account.service.ts";
 
@@ -53,8 +54,15 @@ interface MastodonAppSecret {
   clientSecret: string;
 }
 
-/** Where the callback sends the browser: the accounts page with `connected` or `error`. */
-export type CallbackOutcome = { connected: string } | { error: string };
+/** Where the callback sends the browser: the accounts page with `connected` or `error` (one of the API's MastodonConnectError). */
+export type CallbackOutcome = { connected: string } | { error: MastodonConnectError };
+
+/** The reason for an API error met while completing: PLAN_LIMIT as it is, an unreachable server, else a failed authorization. */
+function reasonOfCode(code: unknown): MastodonConnectError {
+  if (code === ErrorCode.PLAN_LIMIT) return "PLAN_LIMIT";
+  if (code === ErrorCode.SERVICE_UNAVAILABLE) return "network_error";
+  return "authorization_failed";
+}
 
 /** A PKCE pair (RFC 7636, S256): the verifier kept by Mary, the challenge sent to the instance. */
 export function pkcePair(): { verifier: string; challenge: string } {
@@ -204,11 +212,19 @@ export class ConnectService {
       return { connected: account.id };
     } catch (error) {
       if (error instanceof GraphQLError && typeof error.extensions.code === "string") {
-        return { error: error.extensions.code };
+        const reason = reasonOfCode(error.extensions.code);
+        if (reason === "authorization_failed") {
+          this.log.warn({ err: error, origin: pending.origin }, "a Mastodon authorization was refused");
+        }
+        return { error: reason };
       }
       this.log.warn({ err: error, origin: pending.origin }, "a Mastodon authorization could not be completed");
       return {
-        error: error instanceof NetworkError && error.kind === "auth" ? "authorization_failed" : "network_error",
+        // Refused (the code, Mary's credentials, the request): authorization_failed; no or no usable answer: network_error.
+        error:
+          error instanceof NetworkError && (error.kind === "auth" || error.kind === "refused")
+            ? "authorization_failed"
+            : "network_error",
       };
     }
   }

@@ -62,6 +62,11 @@ export class PostEvents {
     return this.streams.publish([{ key: postStreamKey(event.workspaceId), record: event }]);
   }
 
+  /** The cursor of the workspace's latest event: a client that reads its posts, then subscribes after it, misses nothing. */
+  latestCursor(workspaceId: string): Promise<string> {
+    return this.streams.latestCursor(postStreamKey(workspaceId));
+  }
+
   /**
    * The workspace's events matching the filter after `afterId` (replayed, then live), or from now
    * on when null, each exactly once and in order. `return()` ends it at once, even while it waits.

@@ -95,6 +95,20 @@ export interface UpdatePostFields {
 export interface PostFilterFields {
   accountId?: string | null;
   state?: PostState | null;
+  /** Any of these states; not with `state`. */
+  states?: readonly PostState[] | null;
+}
+
+/** The states a filter keeps, or null for all: BAD_USER_INPUT for `state` with `states`, or no state in `states`. */
+export function filterStates(filter: PostFilterFields): PostState[] | null {
+  if (filter.states != null) {
+    if (filter.state != null) {
+      throw badUserInput("Give `state` or `states`, not both", "filter.states");
+    }
+    if (filter.states.length === 0) throw badUserInput("`states` needs at least one state", "filter.states");
+    return [...new Set(filter.states)];
+  }
+  return filter.state != null ? [filter.state] : null;
 }
 
 /** Changes a transition makes besides the state; null clears a property. */
@@ -185,22 +199,23 @@ export class PostService {
     if (filter.accountId != null && !isUuid(filter.accountId)) {
       throw badUserInput("`accountId` is not an account id", "filter.accountId");
     }
+    const states = filterStates(filter);
     const dueFirst = order === "DUE_FIRST";
     const { records } = await this.graph.read<{ p: { properties: PostNode } }>(
       dueFirst
         ? `MATCH (p:Post {workspaceId: $workspaceId})
            WHERE p.scheduledAt IS NOT NULL
-             AND ($accountId IS NULL OR p.accountId = $accountId) AND ($state IS NULL OR p.state = $state)
+             AND ($accountId IS NULL OR p.accountId = $accountId) AND ($states IS NULL OR p.state IN $states)
              AND ($after IS NULL OR p.scheduledAt > $after.at OR (p.scheduledAt = $after.at AND p.id > $after.id))
            RETURN p ORDER BY p.scheduledAt ASC, p.id ASC LIMIT $limit`
         : `MATCH (p:Post {workspaceId: $workspaceId})
-           WHERE ($accountId IS NULL OR p.accountId = $accountId) AND ($state IS NULL OR p.state = $state)
+           WHERE ($accountId IS NULL OR p.accountId = $accountId) AND ($states IS NULL OR p.state IN $states)
              AND ($after IS NULL OR p.createdAt < $after.at OR (p.createdAt = $after.at AND p.id < $after.id))
            RETURN p ORDER BY p.createdAt DESC, p.id DESC LIMIT $limit`,
       {
         workspaceId: caller.workspaceId,
         accountId: filter.accountId?.toLowerCase() ?? null,
-        state: filter.state ?? null,
+        states,
         after,
         limit: neo4j.int(page.first + 1),
       },

@@ -27,6 +27,7 @@ export const SocialAccountRow_account = graphql(`
 
 const SocialAccountsPageQuery = graphql(`
   query SocialAccountsPage($after: String) {
+    mastodonConnectErrors
     socialAccounts(first: 20, after: $after) {
       edges {
         cursor
@@ -122,21 +123,22 @@ export default function SocialAccountsPage() {
     awaitRefetchQueries: true,
   });
 
-  // Back from a Mastodon server: ?connected=<id> or ?error=<code>, announced once, then dropped
-  // from the address so a reload does not announce it again.
+  // Back from a Mastodon server: ?connected=<id> or ?error=<reason> (one of the API's
+  // mastodonConnectErrors, read with the accounts), announced once, then dropped from the address
+  // so a reload does not announce it again.
   const connectedId = params.get("connected");
   const returnedError = params.get("error");
   const edges = data?.socialAccounts.edges ?? [];
   const connectedHandle = connectedId ? edges.find((edge) => edge.node.id === connectedId)?.node.handle : undefined;
   useEffect(() => {
-    if (returnedError) {
-      setNotice({ kind: "error", text: mastodonErrorWords(returnedError) });
+    if (returnedError && (data || error)) {
+      setNotice({ kind: "error", text: mastodonErrorWords(returnedError, data?.mastodonConnectErrors ?? []) });
       setParams({}, { replace: true });
     } else if (connectedId && data) {
       setNotice({ kind: "ok", text: `Connected ${connectedHandle ?? "your Mastodon account"}.` });
       setParams({}, { replace: true });
     }
-  }, [connectedId, connectedHandle, returnedError, data, setParams]);
+  }, [connectedId, connectedHandle, returnedError, data, error, setParams]);
 
   const heading = (
     <>

@@ -235,7 +235,10 @@ export function ComposerForm({
             )}
           </Field>
           {count ? (
-            <p id={counterId} className={count.over ? "social-counter field-error" : "social-counter hint"}>
+            <p
+              id={counterId}
+              className={count.over || count.overBytes ? "social-counter field-error" : "social-counter hint"}
+            >
               <span data-testid="post-counter">
                 {count.length} / {count.limit}
               </span>{" "}
@@ -245,12 +248,19 @@ export function ComposerForm({
           <p className="visually-hidden" role="status" aria-live="polite">
             {count?.over
               ? `${count.over} over ${account ? NETWORK_LABEL[account.network] : "the network"}'s limit of ${count.limit}`
-              : ""}
+              : count?.overBytes
+                ? `${count.overBytes} bytes over Bluesky's limit of ${count.maxBytes} bytes`
+                : ""}
           </p>
           {count?.over ? (
             <p className="warning" data-testid="over-limit">
               {count.over} over the limit: {account ? NETWORK_LABEL[account.network] : "the network"} takes{" "}
               {count.limit} {count.unit}. Shorten it before publishing.
+            </p>
+          ) : count?.overBytes ? (
+            <p className="warning" data-testid="over-limit">
+              {count.overBytes} bytes over the limit: Bluesky also takes at most {count.maxBytes} bytes, and an emoji
+              takes several. Shorten it before publishing.
             </p>
           ) : null}
           <ScheduleFields

@@ -52,6 +52,7 @@ export const PostPage_post = graphql(`
 
 const PostPageQuery = graphql(`
   query PostPage($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) {
+    postEventsCursor
     post(id: $id) {
       id
       ...PostPage_post
@@ -98,8 +99,6 @@ const DeletePost = graphql(`
 /** After a reconnect, the events after the last one received. */
 const resume: Resume = (data) => ({ after: (data as unknown as PostPageStatusSubscription).postStatusChanged.cursor });
 
-/** While a post is on its way, the page also reads it now and then: no cursor says where events start. */
-const IN_FLIGHT_POLL_MS = 5_000;
 /** The engagement history shown: the post's first 30 days (polling stops after 7). */
 const HISTORY_DAYS = 30;
 
@@ -110,8 +109,10 @@ export default function PostPage() {
     const to = new Date(Date.now() + 24 * 3600_000);
     return { from: new Date(to.getTime() - (HISTORY_DAYS + 1) * 24 * 3600_000).toISOString(), to: to.toISOString() };
   }, []);
-  const { data, error, refetch, startPolling, stopPolling } = useQuery(PostPageQuery, {
+  // From the network (a cached post comes with a cached cursor): its events are followed after it.
+  const { data, loading, error, refetch } = useQuery(PostPageQuery, {
     variables: { id: postId, ...range },
+    fetchPolicy: "cache-and-network",
   });
   const [announcement, setAnnouncement] = useState("");
   const [deleted, setDeleted] = useState(false);
@@ -121,8 +122,18 @@ export default function PostPage() {
   const [deletePost] = useMutation(DeletePost);
   const seen = useRef(new Set<string>());
 
+  // The post's events after the cursor read with it: whatever changes once it is read arrives as
+  // an event, so the page needs no polling while the post is on its way.
+  const [eventsFrom, setEventsFrom] = useState<{ postId: string; cursor: string } | null>(null);
+  const readCursor = !loading ? (data?.postEventsCursor ?? null) : null;
+  useEffect(() => {
+    if (readCursor !== null && eventsFrom?.postId !== postId) setEventsFrom({ postId, cursor: readCursor });
+  }, [eventsFrom, postId, readCursor]);
+  const following = eventsFrom?.postId === postId;
+
   const events = useSubscription(PostPageStatus, {
-    variables: { postId, after: null },
+    variables: { postId, after: following ? eventsFrom.cursor : null },
+    skip: !following,
     context: { resume },
     onData: ({ data: result }) => {
       const event = result.data?.postStatusChanged;
@@ -145,14 +156,6 @@ export default function PostPage() {
       if (event.state === "PUBLISHED") void refetch();
     },
   });
-
-  const state = data ? getFragmentData(PostPage_post, data.post).state : undefined;
-  const inFlight = state === "SCHEDULED" || state === "PUBLISHING";
-  useEffect(() => {
-    if (!inFlight) return;
-    startPolling(IN_FLIGHT_POLL_MS);
-    return () => stopPolling();
-  }, [inFlight, startPolling, stopPolling]);
 
   const heading = <SocialNav />;
   if (deleted) {

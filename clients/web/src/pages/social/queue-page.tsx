@@ -1,9 +1,10 @@
 import { useMutation, useQuery, useSubscription } from "@apollo/client/react";
-import { useId, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { type FragmentType, getFragmentData } from "../../__generated__/fragment-masking.ts";
 import { graphql } from "../../__generated__/gql.ts";
-import type { PostState } from "../../__generated__/graphql.ts";
+import type { PostState, SocialQueueEventsSubscription } from "../../__generated__/graphql.ts";
+import type { Resume } from "../../api/resumable-ws-link.ts";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
 import { appendEdges, useLoadMore } from "../../components/load-more.ts";
 import { Empty, ErrorNotice, Loading } from "../../components/status.tsx";
@@ -34,6 +35,7 @@ export const QueueRow_post = graphql(`
 
 const SocialQueueQuery = graphql(`
   query SocialQueue($filter: PostFilter, $after: String) {
+    postEventsCursor
     posts(filter: $filter, first: 20, after: $after) {
       edges {
         cursor
@@ -67,10 +69,13 @@ const DeletePost = graphql(`
   }
 `);
 
-/** The workspace's post changes while the queue is open: a row's state updates in place (normalized). */
+/**
+ * The workspace's post changes while the queue is open, after the cursor read with the list (so
+ * none made while it loaded is missed): a row's state updates in place (normalized).
+ */
 const QueueEvents = graphql(`
-  subscription SocialQueueEvents {
-    postStatusChanged {
+  subscription SocialQueueEvents($after: String) {
+    postStatusChanged(after: $after) {
       cursor
       postId
       state
@@ -83,14 +88,29 @@ const QueueEvents = graphql(`
   }
 `);
 
-const TABS: readonly { state: PostState; label: string }[] = [
-  { state: "SCHEDULED", label: "Scheduled" },
-  { state: "DRAFT", label: "Drafts" },
-  { state: "FAILED", label: "Failed" },
-  { state: "PUBLISHING", label: "Publishing" },
-  { state: "PUBLISHED", label: "Published" },
+/** After a reconnect (a dropped socket, a token refresh), the events after the last one received. */
+const resume: Resume = (data) => ({
+  after: (data as unknown as SocialQueueEventsSubscription).postStatusChanged.cursor,
+});
+
+interface Tab {
+  /** Its `?state=`: the first of its states. */
+  states: readonly [PostState, ...PostState[]];
+  label: string;
+  /** Said when it has no post. */
+  empty: string;
+}
+
+/** The queue's tabs: the first holds the posts on their way, scheduled or being published. */
+const TABS: readonly Tab[] = [
+  { states: ["SCHEDULED", "PUBLISHING"], label: "Queued", empty: "No post is scheduled or being published." },
+  { states: ["DRAFT"], label: "Drafts", empty: "No drafts." },
+  { states: ["FAILED"], label: "Failed", empty: "No failed posts." },
+  { states: ["PUBLISHED"], label: "Published", empty: "No published posts." },
 ];
-const isState = (value: string | null): value is PostState => TABS.some((tab) => tab.state === value);
+/** The tab of `?state=` (any of its states: an older link's PUBLISHING is the queued tab); the first by default. */
+const tabOf = (value: string | null): Tab =>
+  TABS.find((tab) => tab.states.some((state) => state === value)) ?? TABS[0]!;
 
 type Row = { id: string; timeZone?: string | null; scheduledLocal?: string | null };
 
@@ -169,10 +189,13 @@ function QueueRow({
 export default function QueuePage() {
   const zoneId = useId();
   const [params, setParams] = useSearchParams();
-  const stateParam = params.get("state");
-  const state: PostState = isState(stateParam) ? stateParam : "SCHEDULED";
+  const tab = tabOf(params.get("state"));
   const zone = params.get("zone") ?? browserTimeZone();
-  const { data, error, refetch, fetchMore } = useQuery(SocialQueueQuery, { variables: { filter: { state } } });
+  // From the network (a cached list comes with a cached cursor): events are followed after it.
+  const { data, loading, error, refetch, fetchMore } = useQuery(SocialQueueQuery, {
+    variables: { filter: { states: [...tab.states] } },
+    fetchPolicy: "cache-and-network",
+  });
   const { loadingMore, moreError, track } = useLoadMore();
   const [rescheduling, setRescheduling] = useState<Row | null>(null);
   const [deleting, setDeleting] = useState<{ id: string; text: string } | null>(null);
@@ -188,13 +211,23 @@ export default function QueuePage() {
   };
 
   const edges = data?.posts.edges ?? [];
+  // Events are followed from the cursor read with the first list shown; the subscription goes on
+  // across tabs (it is the workspace's), each later list being read after that cursor.
+  const [eventsFrom, setEventsFrom] = useState<string | null>(null);
+  const listCursor = !loading ? (data?.postEventsCursor ?? null) : null;
+  useEffect(() => {
+    if (eventsFrom === null && listCursor !== null) setEventsFrom(listCursor);
+  }, [eventsFrom, listCursor]);
   // A post that joins or leaves this tab (due, published, failed, deleted) reloads the list.
-  useSubscription(QueueEvents, {
+  const events = useSubscription(QueueEvents, {
+    variables: { after: eventsFrom },
+    skip: eventsFrom === null,
+    context: { resume },
     onData: ({ data: result }) => {
       const event = result.data?.postStatusChanged;
       if (!event) return;
       const shown = edges.some((edge) => edge.node.id === event.postId);
-      if (event.deleted ? shown : shown !== (event.state === state)) void refetch();
+      if (event.deleted ? shown : shown !== tab.states.includes(event.state)) void refetch();
     },
   });
   return (
@@ -211,10 +244,13 @@ export default function QueuePage() {
       <div className="toolbar">
         <nav aria-label="Post states" className="inbox-tabs">
           <ul>
-            {TABS.map((tab) => (
-              <li key={tab.state}>
-                <Link to={hrefWith({ state: tab.state })} aria-current={tab.state === state ? "page" : undefined}>
-                  {tab.label}
+            {TABS.map((candidate) => (
+              <li key={candidate.label}>
+                <Link
+                  to={hrefWith({ state: candidate.states[0] })}
+                  aria-current={candidate === tab ? "page" : undefined}
+                >
+                  {candidate.label}
                 </Link>
               </li>
             ))}
@@ -248,6 +284,7 @@ export default function QueuePage() {
         {notice}
       </p>
       <ErrorNotice error={actionError} />
+      {events.error ? <ErrorNotice error={events.error} onRetry={events.restart} /> : null}
       <RescheduleDialog
         post={rescheduling}
         onOpenChange={(open) => (open ? undefined : setRescheduling(null))}
@@ -272,13 +309,13 @@ export default function QueuePage() {
       ) : edges.length === 0 ? (
         <Empty>
           <p>
-            No {POST_STATE_LABEL[state].toLowerCase()} posts. <Link to="/social/compose">Compose one</Link>.
+            {tab.empty} <Link to="/social/compose">Compose one</Link>.
           </p>
         </Empty>
       ) : (
         <table className="social-table">
           <caption className="visually-hidden">
-            {TABS.find((tab) => tab.state === state)?.label} posts, times in {zone}
+            {tab.label} posts, times in {zone}
           </caption>
           <thead>
             <tr>
