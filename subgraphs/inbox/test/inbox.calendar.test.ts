@@ -69,6 +69,12 @@ describe("calendars", () => {
     const zone = await h.call(me, CREATE_CALENDAR, { input: { name: "X", timeZone: "Mars/Olympus" } });
     expect(errorCode(zone)).toBe("BAD_USER_INPUT");
     expect(zone.errors?.[0]?.extensions?.field).toBe("timeZone");
+    // An offset is not a zone: its rules do not say when summer time starts.
+    const offset = await h.call(me, CREATE_CALENDAR, { input: { name: "X", timeZone: "+02:00" } });
+    expect(errorCode(offset)).toBe("BAD_USER_INPUT");
+    // Names are kept as IANA spells them.
+    const spelled = await h.ok(me, CREATE_CALENDAR, { input: { name: "Y", timeZone: "europe/berlin" } });
+    expect(spelled.createCalendar.timeZone).toBe("Europe/Berlin");
     const calendarId = await personalCalendar(me, "Europe/Berlin");
     const cases: [Record<string, unknown>, string][] = [
       [{ title: "", start: "2026-05-01T10:00:00Z", end: "2026-05-01T11:00:00Z" }, "title"],

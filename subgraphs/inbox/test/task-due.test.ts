@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { checkTimeZone, endOfLocalDay, localDueTime, nextDue, type Due } from "../src/services/task-due.ts";
+import { checkTimeZone } from "../src/scheduling/time-zones.ts";
+import { endOfLocalDay, localDueTime, nextDue, type Due } from "../src/services/task-due.ts";
 
 const none: Due = { dueAt: null, dueTimeZone: "UTC", dueDate: null };
 const fieldOf = (run: () => unknown) => {
@@ -33,12 +34,12 @@ describe("a task's due time", () => {
   });
 
   test("zones are IANA names (luxon's IANAZone), spelled canonically; offsets, abbreviations and unknown names are refused", () => {
-    expect(checkTimeZone("Europe/Berlin")).toBe("Europe/Berlin");
-    expect(checkTimeZone(" europe/berlin ")).toBe("Europe/Berlin");
-    expect(checkTimeZone("UTC")).toBe("UTC");
+    expect(checkTimeZone("Europe/Berlin", "dueTimeZone")).toBe("Europe/Berlin");
+    expect(checkTimeZone(" europe/berlin ", "dueTimeZone")).toBe("Europe/Berlin");
+    expect(checkTimeZone("UTC", "dueTimeZone")).toBe("UTC");
     for (const bad of ["", "Mars/Olympus", "CEST", "+02:00", "Europe/Berlin; drop table"]) {
       expect(
-        fieldOf(() => checkTimeZone(bad)),
+        fieldOf(() => checkTimeZone(bad, "dueTimeZone")),
         bad,
       ).toEqual({ code: "BAD_USER_INPUT", field: "dueTimeZone" });
     }

@@ -7,7 +7,7 @@ import type { InboxContext } from "../context.ts";
 import { Calendar } from "../entities/calendar.entity.ts";
 import { CalendarEvent } from "../entities/calendar-event.entity.ts";
 import { stringEnum } from "@mary/kit";
-import { checkTimeZone } from "../services/calendar.service.ts";
+import { checkTimeZone } from "../scheduling/time-zones.ts";
 import {
   EDIT_SCOPES,
   type ConflictRecord,

@@ -25,7 +25,7 @@ import {
   type CalDavObject,
 } from "./caldav-client.ts";
 import { fingerprint, loadByUid, toICalEvent, writeICalEvent } from "./calendar-ical.ts";
-import { checkTimeZone } from "./calendar.service.ts";
+import { checkTimeZone } from "../scheduling/time-zones.ts";
 
 /** What the sync service needs of the queue: to start and stop a calendar's scheduled syncs. */
 export interface CalDavScheduling {

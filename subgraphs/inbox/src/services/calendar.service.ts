@@ -1,18 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { EntityManager, FilterQuery } from "@mikro-orm/postgresql";
 import { badUserInput, findInScope, notFound, requiredText, type AuthenticatedPrincipal } from "@mary/kit";
-import { IANAZone } from "luxon";
-import { isTimeZone } from "../scheduling/time-zones.ts";
+import { checkTimeZone } from "../scheduling/time-zones.ts";
 import { Calendar, type CalendarKind } from "../entities/calendar.entity.ts";
 import { CalendarEvent } from "../entities/calendar-event.entity.ts";
 import { WorkingHoursRow } from "../entities/working-hours.entity.ts";
-
-/** A time zone argument: an IANA name luxon knows (Europe/Berlin), else BAD_USER_INPUT naming the field. */
-export function checkTimeZone(value: string | null | undefined, field: string): string {
-  const zone = (value ?? "").trim();
-  if (!zone || !isTimeZone(zone)) throw badUserInput(`${field} must be an IANA time zone such as Europe/Berlin`, field);
-  return IANAZone.create(zone).name;
-}
 
 const COLOR = /^#[0-9a-f]{6}$/i;
 

@@ -17,7 +17,8 @@ import { overlapping } from "../scheduling/conflicts.ts";
 import { expandOccurrences, seriesEnd, splitSeries, validateRrule } from "../scheduling/recurrence.ts";
 import type { Attendee, EventStatus, EventTiming, OccurrenceOverride, RsvpStatus } from "../scheduling/types.ts";
 import { canonicalRrule } from "./calendar-ical.ts";
-import { checkTimeZone, visibleCalendarsWhere, type CalendarService } from "./calendar.service.ts";
+import { visibleCalendarsWhere, type CalendarService } from "./calendar.service.ts";
+import { checkTimeZone } from "../scheduling/time-zones.ts";
 
 /** The most occurrences one query expands (the rest are cut off, and the range should be narrowed). */
 export const MAX_OCCURRENCES = 10_000;

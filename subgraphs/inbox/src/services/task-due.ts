@@ -1,24 +1,10 @@
 // A task's due time, zone-aware, with luxon: pure functions, no database, so they have fast unit tests.
 import { badUserInput } from "@mary/kit";
-import { DateTime, IANAZone } from "luxon";
+import { DateTime } from "luxon";
+import { checkTimeZone } from "../scheduling/time-zones.ts";
 
 /** The IANA zone a due time is meant in when none is given. */
 export const DEFAULT_DUE_ZONE = "UTC";
-
-/**
- * The zone's canonical IANA name (`europe/berlin` → `Europe/Berlin`), or BAD_USER_INPUT on `field`
- * for anything luxon's IANAZone does not know (offsets such as +02:00 and abbreviations such as
- * CEST are not zones: their rules do not say when summer time starts).
- */
-export function checkTimeZone(value: string, field = "dueTimeZone"): string {
-  const zone = value.trim();
-  // Intl (hence luxon) now also takes UTC offsets such as +02:00: names only.
-  if (!/^[A-Za-z][A-Za-z0-9_+/-]{0,63}$/.test(zone) || !IANAZone.isValidZone(zone)) {
-    throw badUserInput(`${field} must be an IANA time zone such as Europe/Berlin or UTC`, field);
-  }
-  // Intl spells the zone canonically; luxon accepts any case.
-  return new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
-}
 
 /**
  * A date-only due: the end of that local day (23:59:59.999) in the zone, so "due on 2026-03-29 in
@@ -61,7 +47,8 @@ export interface DueInput {
  */
 export function nextDue(current: Due, input: DueInput): Due {
   if (input.dueTimeZone === null) throw badUserInput("dueTimeZone cannot be null; use UTC", "dueTimeZone");
-  const dueTimeZone = input.dueTimeZone === undefined ? current.dueTimeZone : checkTimeZone(input.dueTimeZone);
+  const dueTimeZone =
+    input.dueTimeZone === undefined ? current.dueTimeZone : checkTimeZone(input.dueTimeZone, "dueTimeZone");
   if (input.dueDate != null && input.dueAt != null) {
     throw badUserInput("Give either dueAt (a time) or dueDate (a whole day), not both", "dueDate");
   }
