@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import {
   badUserInput,
-  findInScope,
   isEmailAddress,
   isUuid,
   notFound,
@@ -202,6 +201,10 @@ function applyFields(event: CalendarEvent, input: EventInputFields, isNew: boole
   }
 }
 
+/** Whether the caller may see an event: it is in a calendar of theirs (`visible`), or they attend it. */
+const seesEvent = (caller: AuthenticatedPrincipal, visible: Set<string>, event: CalendarEvent) =>
+  visible.has(event.calendarId) || event.attendeeUserIds.includes(caller.userId);
+
 /** Whether a change touches what invitations carry, so SEQUENCE goes up. */
 const changesSchedule = (input: EventInputFields) =>
   [
@@ -231,14 +234,8 @@ export class EventService {
 
   /** An event the caller may see: in one of their calendars, or one they attend. Else NOT_FOUND. */
   async find(caller: AuthenticatedPrincipal, id: string): Promise<CalendarEvent> {
-    const event = await findInScope(
-      this.em,
-      CalendarEvent,
-      { workspaceId: caller.workspaceId, deletedAt: null },
-      id,
-      "Event",
-    );
-    if (!(await this.mayUse(caller, event))) throw notFound("Event");
+    const [event] = await this.findMany(caller, [id]);
+    if (!event) throw notFound("Event");
     return event;
   }
 
@@ -251,13 +248,8 @@ export class EventService {
       workspaceId: caller.workspaceId,
       deletedAt: null,
     });
-    const calendars = await this.visibleCalendarIds(caller);
-    return events.filter((event) => calendars.has(event.calendarId) || event.attendeeUserIds.includes(caller.userId));
-  }
-
-  private async mayUse(caller: AuthenticatedPrincipal, event: CalendarEvent): Promise<boolean> {
-    if (event.attendeeUserIds.includes(caller.userId)) return true;
-    return (await this.visibleCalendarIds(caller)).has(event.calendarId);
+    const visible = await this.visibleCalendarIds(caller);
+    return events.filter((event) => seesEvent(caller, visible, event));
   }
 
   private visibleIds: Promise<Set<string>> | null = null;
@@ -623,7 +615,7 @@ export class EventService {
           userId,
           occurrence: mine,
           conflictingWith: theirs,
-          visible: visible.has(theirs.event.calendarId) || theirs.event.attendeeUserIds.includes(caller.userId),
+          visible: seesEvent(caller, visible, theirs.event),
         });
       }
     }
