@@ -492,21 +492,30 @@ describe("invitations", () => {
       const accountId = await h.connect(me, organizer);
       await h.sync(accountId);
       const calendarId = await personalCalendar(me, "Europe/Berlin");
-      const { scheduleMeeting } = await h.ok(
-        me,
-        `mutation ($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { event { id uid start attendees { correspondent { email } rsvp } } invitations { email sent error } } }`,
-        {
-          input: {
-            calendarId,
-            title: "Intro call",
-            guests: [{ email: guest.address, name: "Guest" }],
-            durationMinutes: 30,
-            from: "2026-09-07T00:00:00Z",
-            to: "2026-09-12T00:00:00Z",
-          },
-        },
-      );
+      const SCHEDULE = `mutation ($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { event { id uid start attendees { correspondent { email } rsvp } } invitations { email sent error } } }`;
+      const input = {
+        calendarId,
+        title: "Intro call",
+        guests: [{ email: guest.address, name: "Guest" }],
+        durationMinutes: 30,
+        from: "2026-09-07T00:00:00Z",
+        to: "2026-09-12T00:00:00Z",
+        idempotencyKey: "intro-call-1",
+      };
+      const { scheduleMeeting } = await h.ok(me, SCHEDULE, { input });
       expect(scheduleMeeting.invitations).toEqual([{ email: guest.address, sent: true, error: null }]);
+      // Repeated with its key (a lost answer, say): the same meeting and results, nothing booked or mailed again.
+      const again = await h.ok(me, SCHEDULE, { input });
+      expect(again.scheduleMeeting.event.id).toBe(scheduleMeeting.event.id);
+      expect(again.scheduleMeeting.invitations).toEqual(scheduleMeeting.invitations);
+      const booked = await h.sql(`select count(*)::int as n from calendar_events where calendar_id = ? and title = ?`, [
+        calendarId,
+        "Intro call",
+      ]);
+      expect(booked[0]!.n).toBe(1);
+      const badKey = await h.call(me, SCHEDULE, { input: { ...input, idempotencyKey: "k".repeat(101) } });
+      expect(errorCode(badKey)).toBe("BAD_USER_INPUT");
+      expect(badKey.errors?.[0]?.extensions?.field).toBe("idempotencyKey");
       // The first slot: Monday 09:00 in the default hours' zone (the caller's first calendar's: Berlin, summer time).
       expect(scheduleMeeting.event.start).toBe("2026-09-07T07:00:00.000Z");
       const client = await imapOf(guest);

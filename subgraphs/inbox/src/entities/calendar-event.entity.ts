@@ -105,6 +105,11 @@ export class CalendarEvent {
   /** A deletion on a CALDAV calendar waits here until the next sync removes the server's object. */
   deletedAt: Date | null = null;
 
+  /** scheduleMeeting's idempotency key, unique per member: a retried call finds this meeting. */
+  idempotencyKey: string | null = null;
+  /** What became of each outside guest's invitation, as scheduleMeeting answered it. */
+  invitations: { email: string; sent: boolean; error: string | null }[] = [];
+
   @Field(() => Date, { description: "When the event was made in Mary." })
   createdAt: Date = new Date();
 
@@ -129,6 +134,10 @@ export const CalendarEventSchema = new EntitySchema<CalendarEvent>({
     {
       name: "calendar_events_recurring_event_id_recurrence_id_unique",
       expression: `create unique index "calendar_events_recurring_event_id_recurrence_id_unique" on "calendar_events" ("recurring_event_id", "recurrence_id") where "recurring_event_id" is not null`,
+    },
+    {
+      name: "calendar_events_idempotency_key_unique",
+      expression: `create unique index "calendar_events_idempotency_key_unique" on "calendar_events" ("workspace_id", "created_by", "idempotency_key") where "idempotency_key" is not null`,
     },
   ],
   properties: {
@@ -159,6 +168,8 @@ export const CalendarEventSchema = new EntitySchema<CalendarEvent>({
     remoteEtag: { type: "text", nullable: true },
     syncedAt: { type: "datetime", nullable: true },
     deletedAt: { type: "datetime", nullable: true },
+    idempotencyKey: { type: "string", length: 100, nullable: true },
+    invitations: { type: "jsonb" },
     createdAt: { type: "datetime", onCreate: () => new Date() },
     updatedAt: { type: "datetime", onCreate: () => new Date(), onUpdate: () => new Date() },
   },

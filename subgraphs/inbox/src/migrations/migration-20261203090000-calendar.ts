@@ -11,7 +11,7 @@ export class Migration20261203090000Calendar extends Migration {
       `alter table "calendars" add constraint "calendars_feed_token_hash_unique" unique ("feed_token_hash");`,
     );
     this.addSql(
-      `create table "calendar_events" ("id" uuid not null, "workspace_id" uuid not null, "calendar_id" uuid not null, "uid" varchar(255) not null, "title" varchar(500) not null, "description" text null, "location" varchar(500) null, "status" varchar(10) not null default 'CONFIRMED', "all_day" boolean not null default false, "start_at" timestamptz not null, "end_at" timestamptz not null, "time_zone" varchar(64) not null, "rrule" text null, "exdates" jsonb not null, "rdates" jsonb not null, "series_end_at" timestamptz null, "recurring_event_id" uuid null, "recurrence_id" timestamptz null, "organizer" jsonb null, "attendees" jsonb not null, "attendee_user_ids" uuid[] not null, "sequence" int not null default 0, "created_by" uuid not null, "remote_href" text null, "remote_etag" text null, "synced_at" timestamptz null, "deleted_at" timestamptz null, "created_at" timestamptz not null, "updated_at" timestamptz not null, primary key ("id"));`,
+      `create table "calendar_events" ("id" uuid not null, "workspace_id" uuid not null, "calendar_id" uuid not null, "uid" varchar(255) not null, "title" varchar(500) not null, "description" text null, "location" varchar(500) null, "status" varchar(10) not null default 'CONFIRMED', "all_day" boolean not null default false, "start_at" timestamptz not null, "end_at" timestamptz not null, "time_zone" varchar(64) not null, "rrule" text null, "exdates" jsonb not null, "rdates" jsonb not null, "series_end_at" timestamptz null, "recurring_event_id" uuid null, "recurrence_id" timestamptz null, "organizer" jsonb null, "attendees" jsonb not null, "attendee_user_ids" uuid[] not null, "sequence" int not null default 0, "created_by" uuid not null, "remote_href" text null, "remote_etag" text null, "synced_at" timestamptz null, "deleted_at" timestamptz null, "idempotency_key" varchar(100) null, "invitations" jsonb not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, primary key ("id"));`,
     );
     this.addSql(
       `create index "calendar_events_calendar_id_start_at_index" on "calendar_events" ("calendar_id", "start_at");`,
@@ -29,6 +29,10 @@ export class Migration20261203090000Calendar extends Migration {
     );
     this.addSql(
       `create unique index "calendar_events_recurring_event_id_recurrence_id_unique" on "calendar_events" ("recurring_event_id", "recurrence_id") where "recurring_event_id" is not null;`,
+    );
+    // scheduleMeeting's idempotency key: a retried call finds the meeting booked (and invited) the first time.
+    this.addSql(
+      `create unique index "calendar_events_idempotency_key_unique" on "calendar_events" ("workspace_id", "created_by", "idempotency_key") where "idempotency_key" is not null;`,
     );
     this.addSql(
       `create table "working_hours" ("workspace_id" uuid not null, "user_id" uuid not null, "time_zone" varchar(64) not null, "weekly" jsonb not null, "exceptions" jsonb not null, "updated_at" timestamptz not null, primary key ("workspace_id", "user_id"));`,

@@ -184,6 +184,14 @@ export class ScheduleMeetingInput {
 
   @Field(() => String, { nullable: true, description: "The event's IANA zone; the calendar's by default." })
   timeZone?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "A key of the caller's choosing, 1 to 100 characters: a call repeated with it (after a lost answer, say) returns " +
+      "the meeting booked the first time, with its invitations' results, and books and mails nothing again.",
+  })
+  idempotencyKey?: string | null;
 }
 
 @InputType({ description: "Hours on one weekday." })

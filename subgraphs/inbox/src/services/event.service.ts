@@ -265,6 +265,7 @@ export class EventService {
     caller: AuthenticatedPrincipal,
     calendarId: string,
     input: EventInputFields,
+    options: { idempotencyKey?: string | null } = {},
   ): Promise<{ event: CalendarEvent; conflicts: ConflictRecord[] }> {
     const calendar = await this.calendars.find(caller, calendarId);
     const event = Object.assign(new CalendarEvent(), {
@@ -274,6 +275,7 @@ export class EventService {
       timeZone: calendar.timeZone,
       createdBy: caller.userId,
       organizer: { userId: caller.userId, email: null, name: null },
+      idempotencyKey: options.idempotencyKey ?? null,
     });
     applyFields(event, input, true);
     applyTiming(event, input, true);

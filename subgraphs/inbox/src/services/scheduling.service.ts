@@ -1,7 +1,8 @@
-import type { EntityManager } from "@mikro-orm/postgresql";
+import { UniqueConstraintViolationException, type EntityManager } from "@mikro-orm/postgresql";
 import {
   badUserInput,
   GatewayError,
+  requiredText,
   isEmailAddress,
   isUuid,
   serviceUnavailable,
@@ -54,6 +55,8 @@ export interface ScheduleRequest extends Omit<FreeSlotsRequest, "first"> {
   /** The mail account invitations go out from; the caller's oldest when absent. */
   mailAccountId?: string | null;
   timeZone?: string | null;
+  /** A repeated call with the same key returns the first call's meeting, booking and mailing nothing. */
+  idempotencyKey?: string | null;
 }
 
 export interface InvitationResult {
@@ -199,12 +202,16 @@ export class SchedulingService {
   /**
    * Books the chosen (or first) free slot in the caller's calendar and invites outside guests
    * with an iCalendar REQUEST from the caller's mail account. The event is kept even when an
-   * invitation fails; each guest's result says what happened.
+   * invitation fails; each guest's result says what happened, and is kept with the event. With
+   * an idempotency key, a repeated call (or one racing the first) gets the first one's meeting.
    */
   async scheduleMeeting(
     caller: AuthenticatedPrincipal,
     request: ScheduleRequest,
   ): Promise<{ event: CalendarEvent; invitations: InvitationResult[] }> {
+    const key = request.idempotencyKey == null ? null : requiredText(request.idempotencyKey, "idempotencyKey", 100);
+    const booked = key ? await this.bookedWith(caller, key) : null;
+    if (booked) return { event: booked, invitations: booked.invitations };
     const guests = request.guests.map((guest) => ({
       email: guest.email.trim().toLowerCase(),
       name: guest.name ?? null,
@@ -228,15 +235,29 @@ export class SchedulingService {
           : "no slot in the range is free for every attendee",
         request.start ? "start" : "to",
       );
-    const { event } = await this.events.create(caller, calendar.id, {
-      title: request.title,
-      description: request.description,
-      location: request.location,
-      start: slot.start,
-      end: slot.end,
-      timeZone: request.timeZone ?? calendar.timeZone,
-      attendees: [...attendeeIds.filter((id) => id !== caller.userId).map((userId) => ({ userId })), ...guests],
-    });
+    let event: CalendarEvent;
+    try {
+      ({ event } = await this.events.create(
+        caller,
+        calendar.id,
+        {
+          title: request.title,
+          description: request.description,
+          location: request.location,
+          start: slot.start,
+          end: slot.end,
+          timeZone: request.timeZone ?? calendar.timeZone,
+          attendees: [...attendeeIds.filter((id) => id !== caller.userId).map((userId) => ({ userId })), ...guests],
+        },
+        { idempotencyKey: key },
+      ));
+    } catch (error) {
+      // A call with the same key booked it meanwhile: that one sends the invitations.
+      const first =
+        key && error instanceof UniqueConstraintViolationException ? await this.bookedWith(caller, key) : null;
+      if (!first) throw error;
+      return { event: first, invitations: first.invitations };
+    }
     if (account) {
       event.organizer = { userId: caller.userId, email: account.address, name: account.displayName };
       event.attendeeUserIds = participantIds(event);
@@ -249,7 +270,18 @@ export class SchedulingService {
           guests.map((guest) => guest.email),
         )
       : [];
+    if (invitations.length) {
+      event.invitations = invitations;
+      await this.em.flush();
+    }
     return { event, invitations };
+  }
+
+  /** The meeting the caller booked with this idempotency key, if any (read apart from the request's own rows). */
+  private bookedWith(caller: AuthenticatedPrincipal, key: string): Promise<CalendarEvent | null> {
+    return this.em
+      .fork()
+      .findOne(CalendarEvent, { workspaceId: caller.workspaceId, createdBy: caller.userId, idempotencyKey: key });
   }
 
   private async sendingAccount(caller: AuthenticatedPrincipal, id: string | null): Promise<MailAccount> {
