@@ -62,6 +62,10 @@ export interface AuthenticatorOptions {
   timeoutMs: number;
 }
 
+/** The credential of an `Authorization: Bearer <credential>` value; null for any other value. */
+const bearerCredential = (authorization: string | undefined): string | null =>
+  /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? "")?.[1] ?? null;
+
 const unauthenticated = (message: string) => appError(ErrorCode.UNAUTHENTICATED, message, { http: { status: 401 } });
 
 /**
@@ -95,16 +99,15 @@ export class MaryAuthenticator implements Authenticator {
   }
 
   knownRateSubject(authorization: string | undefined): string | null {
-    const token = authorization?.startsWith("Bearer ") ? authorization.slice(7).trim() : null;
+    const token = bearerCredential(authorization);
     const claims = token && !token.startsWith(API_KEY_PREFIX) ? this.verifiedTokens.get(token) : undefined;
     return claims ? `user:${claims.userId}` : null;
   }
 
   async authenticate(authorization: string | undefined): Promise<Principal> {
     if (!authorization) return { kind: "anonymous" };
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
-    if (!match?.[1]) throw unauthenticated("The Authorization header must be `Bearer <token or API key>`");
-    const credential = match[1];
+    const credential = bearerCredential(authorization);
+    if (!credential) throw unauthenticated("The Authorization header must be `Bearer <token or API key>`");
     return credential.startsWith(API_KEY_PREFIX) ? this.fromApiKey(credential) : this.fromAccessToken(credential);
   }
 
