@@ -25,6 +25,7 @@ import {
   type CalDavObject,
 } from "./caldav-client.ts";
 import { fingerprint, loadByUid, toICalEvent, writeICalEvent } from "./calendar-ical.ts";
+import { withSessionLock } from "./session-lock.ts";
 import { checkTimeZone } from "../scheduling/time-zones.ts";
 
 /** What the sync service needs of the queue: to start and stop a calendar's scheduled syncs. */
@@ -74,7 +75,6 @@ export interface ConnectCalDavFields {
 export const AUTH_REFUSED = "the CalDAV server refused the login";
 /** How often a write that keeps losing races (412 again after a re-read) is settled again within one sync. */
 const SETTLE_ATTEMPTS = 3;
-const LOCK_POLL_MS = 100;
 
 /** A UID's rows in Mary: the series (or single event) and its changed occurrences. */
 interface Group {
@@ -269,52 +269,40 @@ export class CalDavSyncService {
    */
   async sync(calendarId: string, options: { waitMs?: number } = {}): Promise<CalDavSyncReport> {
     const report: CalDavSyncReport = { pulled: 0, pushed: 0, deleted: 0, conflicts: 0 };
-    const db = new pg.Client({ connectionString: this.settings.databaseUrl, application_name: "inbox-caldav-sync" });
-    db.on("error", () => {}); // a dropped connection fails the next query, which reports it
-    await db.connect();
-    try {
-      if (!(await this.lock(db, calendarId, options.waitMs ?? 0))) return { ...report, skipped: "locked" };
-      const calendar = await this.settings.orm.em.fork().findOne(Calendar, { id: calendarId });
-      if (!calendar || calendar.source !== "CALDAV" || !calendar.caldavUrl || !calendar.caldavSecret)
-        return { ...report, skipped: "missing" };
-      try {
-        const remote = await CalDavCalendar.connect({
-          url: calendar.caldavUrl,
-          username: calendar.caldavUsername ?? "",
-          password: this.settings.secrets.open(calendar.caldavSecret, calendar.id),
-          timeoutMs: this.settings.timeoutMs,
-        });
-        const run: SyncRun = { calendar, remote, report, db, now: new Date() };
-        const token = await this.pull(run);
-        await this.push(run);
-        await db.query(
-          `update calendars set caldav_sync_token = $2, last_synced_at = now(), sync_error = null where id = $1`,
-          [calendar.id, token],
-        );
-        return report;
-      } catch (error) {
-        const reason =
-          error instanceof CalDavAuthError ? AUTH_REFUSED : messageOf(error).slice(0, 500) || "CalDAV sync failed";
-        await db.query(`update calendars set sync_error = $2 where id = $1`, [calendar.id, reason]).catch(() => {});
-        throw error;
-      }
-    } finally {
-      await db.end().catch(() => {});
-    }
-  }
-
-  /** Takes the calendar's session advisory lock, trying until `waitMs` has passed. */
-  private async lock(db: pg.Client, calendarId: string, waitMs: number): Promise<boolean> {
-    const deadline = Date.now() + waitMs;
-    for (;;) {
-      const { rows } = await db.query<{ locked: boolean }>(
-        "select pg_try_advisory_lock(hashtextextended($1, 0)) as locked",
-        [`inbox-caldav-sync:${calendarId}`],
-      );
-      if (rows[0]?.locked) return true;
-      if (Date.now() >= deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
-    }
+    const key = `inbox-caldav-sync:${calendarId}`;
+    const done = await withSessionLock<CalDavSyncReport>(
+      this.settings.databaseUrl,
+      "inbox-caldav-sync",
+      key,
+      async (db) => {
+        const calendar = await this.settings.orm.em.fork().findOne(Calendar, { id: calendarId });
+        if (!calendar || calendar.source !== "CALDAV" || !calendar.caldavUrl || !calendar.caldavSecret)
+          return { ...report, skipped: "missing" };
+        try {
+          const remote = await CalDavCalendar.connect({
+            url: calendar.caldavUrl,
+            username: calendar.caldavUsername ?? "",
+            password: this.settings.secrets.open(calendar.caldavSecret, calendar.id),
+            timeoutMs: this.settings.timeoutMs,
+          });
+          const run: SyncRun = { calendar, remote, report, db, now: new Date() };
+          const token = await this.pull(run);
+          await this.push(run);
+          await db.query(
+            `update calendars set caldav_sync_token = $2, last_synced_at = now(), sync_error = null where id = $1`,
+            [calendar.id, token],
+          );
+          return report;
+        } catch (error) {
+          const reason =
+            error instanceof CalDavAuthError ? AUTH_REFUSED : messageOf(error).slice(0, 500) || "CalDAV sync failed";
+          await db.query(`update calendars set sync_error = $2 where id = $1`, [calendar.id, reason]).catch(() => {});
+          throw error;
+        }
+      },
+      options.waitMs ?? 0,
+    );
+    return done ?? { ...report, skipped: "locked" };
   }
 
   // -------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { Message, type MessageCategory, type TriageSource, type Urgency } from "
 import type { InboxEvents } from "./inbox-events.ts";
 import { withImap, type MailLogin } from "./mail-connection.ts";
 import { FETCH_QUERY, parseFetched, type ParsedMessage } from "./message-parse.ts";
+import { withSessionLock } from "./session-lock.ts";
 import { groupIntoThreads, idsOf } from "./threading.ts";
 
 /** Triage's verdict on one message. */
@@ -202,39 +203,35 @@ export class SyncService {
 
   async syncAccount(accountId: string): Promise<SyncReport> {
     const report: SyncReport = { folders: 0, added: 0, moved: 0, removed: 0, flagsChanged: 0, triaged: 0 };
-    const db = new pg.Client({ connectionString: this.deps.databaseUrl, application_name: "inbox-sync" });
-    db.on("error", () => {}); // a dropped connection fails the sync's next query, which is what reports it
-    await db.connect();
-    try {
-      const { rows } = await db.query<{ locked: boolean }>(
-        "select pg_try_advisory_lock(hashtextextended($1, 0)) as locked",
-        [`inbox-sync:${accountId}`],
-      );
-      if (!rows[0]?.locked) return { ...report, skipped: "locked" };
-      const account = await this.deps.orm.em.fork().findOne(MailAccount, { id: accountId });
-      if (!account) return { ...report, skipped: "missing" };
-      const run: SyncRun = { db, account, report, vanished: new Map() };
-      await this.setState(run, "SYNCING", null);
-      try {
-        await withImap(this.deps.login(account), async (imap) => {
-          const folders = await this.reconcileFolders(run, imap);
-          report.folders = folders.length;
-          const plans: FolderPlan[] = [];
-          for (const folder of folders) plans.push(await this.examine(run, imap, folder));
-          for (const plan of plans) await this.fetchNew(run, imap, plan);
-          await this.dropVanished(run);
-        });
-        await this.triagePending(run);
-        await this.setState(run, "IDLE", null);
-        return report;
-      } catch (error) {
-        const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500) || "Sync failed";
-        await this.setState(run, "ERROR", reason).catch(() => {});
-        throw error;
-      }
-    } finally {
-      await db.end().catch(() => {});
-    }
+    const done = await withSessionLock<SyncReport>(
+      this.deps.databaseUrl,
+      "inbox-sync",
+      `inbox-sync:${accountId}`,
+      async (db) => {
+        const account = await this.deps.orm.em.fork().findOne(MailAccount, { id: accountId });
+        if (!account) return { ...report, skipped: "missing" };
+        const run: SyncRun = { db, account, report, vanished: new Map() };
+        await this.setState(run, "SYNCING", null);
+        try {
+          await withImap(this.deps.login(account), async (imap) => {
+            const folders = await this.reconcileFolders(run, imap);
+            report.folders = folders.length;
+            const plans: FolderPlan[] = [];
+            for (const folder of folders) plans.push(await this.examine(run, imap, folder));
+            for (const plan of plans) await this.fetchNew(run, imap, plan);
+            await this.dropVanished(run);
+          });
+          await this.triagePending(run);
+          await this.setState(run, "IDLE", null);
+          return report;
+        } catch (error) {
+          const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500) || "Sync failed";
+          await this.setState(run, "ERROR", reason).catch(() => {});
+          throw error;
+        }
+      },
+    );
+    return done ?? { ...report, skipped: "locked" };
   }
 
   private async setState(run: SyncRun, state: SyncState, error: string | null): Promise<void> {
