@@ -11,10 +11,23 @@ import {
 } from "graphql";
 import { ResponseShape } from "./response-shape.ts";
 
+/** A GraphQL request to a subgraph. */
+export interface SubgraphRequest {
+  query: string;
+  operationName?: string;
+  variables: Record<string, unknown>;
+  /**
+   * The request as JSON, when whoever made it has it already (the plan executor builds it from
+   * pieces serialized once): a client sends it instead of serializing the request again. Whoever
+   * derives a request from another drops it.
+   */
+  json?: string;
+}
+
 /** One request to a subgraph, and its GraphQL answer (or a thrown GraphQLError: not reached, timed out). */
 export type SubgraphFetch<Context> = (
   serviceName: string,
-  request: { query: string; operationName?: string; variables: Record<string, unknown> },
+  request: SubgraphRequest,
   context: Context,
 ) => Promise<{ data?: Record<string, any> | null; errors?: readonly SubgraphError[] }>;
 
@@ -53,6 +66,7 @@ interface Cursor {
  */
 export class PlanExecutor<Context> {
   private readonly requiresCache = new WeakMap<FetchNode, Representation>();
+  private readonly requestHeads = new WeakMap<FetchNode, string>();
   private readonly supportCache = new WeakMap<QueryPlan, boolean>();
   private readonly shapeCache = new WeakMap<OperationDefinitionNode, Map<string, ResponseShape>>();
 
@@ -180,37 +194,61 @@ export class PlanExecutor<Context> {
     for (const name of fetch.variableUsages ?? []) {
       if (variables[name] !== undefined) fetchVariables[name] = variables[name];
     }
-    const request = { query: fetch.operation, operationName: fetch.operationName, variables: fetchVariables };
+    const head = this.requestHeadOf(fetch);
 
     if (!fetch.requires) {
+      const json = `${head}${JSON.stringify(fetchVariables)}}`;
+      const request = { query: fetch.operation, operationName: fetch.operationName, variables: fetchVariables, json };
       const answer = await this.options.fetch(fetch.serviceName, request, context);
-      if (answer.errors) errors.push(...answer.errors.map((error) => downstream(error, fetch, cursor)));
+      if (answer.errors) for (const error of answer.errors) errors.push(...downstream(error, fetch, cursor));
       if (answer.data) for (const entity of entities) deepMerge(entity as Record<string, unknown>, answer.data);
       return;
     }
 
+    // Each distinct representation is sent once (entities met at many places of the response,
+    // the same product under every review, are one entity to the subgraph), and its answer merged
+    // into every entity that stands for it.
     const representation = this.representationOf(fetch);
     const representations: Record<string, unknown>[] = [];
+    const representationJsons: string[] = [];
+    const indexByJson = new Map<string, number>();
     const targets: Record<string, unknown>[] = [];
-    /** Each representation's place among the entities, for its errors' paths. */
+    /** For each target: which representation it sent, and its place among the entities (for errors' paths). */
+    const sent: number[] = [];
     const positions: number[] = [];
     (entities as Record<string, unknown>[]).forEach((entity, position) => {
       const value = representation(entity);
-      if (value && value.__typename) {
+      if (!value || !value.__typename) return;
+      const json = JSON.stringify(value);
+      let index = indexByJson.get(json);
+      if (index === undefined) {
+        index = representations.length;
+        indexByJson.set(json, index);
         representations.push(value);
-        targets.push(entity);
-        positions.push(position);
+        representationJsons.push(json);
       }
+      targets.push(entity);
+      sent.push(index);
+      positions.push(position);
     });
     if (representations.length === 0) return;
     if ("representations" in fetchVariables) throw new Error(`Variables cannot contain key "representations"`);
+    const others = JSON.stringify(fetchVariables);
+    const json = `${head}${others.length > 2 ? `${others.slice(0, -1)},` : "{"}"representations":[${representationJsons.join(",")}]}}`;
     fetchVariables.representations = representations;
+    const request = { query: fetch.operation, operationName: fetch.operationName, variables: fetchVariables, json };
     const answer = await this.options.fetch(fetch.serviceName, request, context);
     if (answer.errors) {
-      // The entities' response paths, found once for all of this answer's errors.
+      // The entities' response paths, found once for all of this answer's errors; an error of a
+      // representation is reported at every entity that sent it.
       let paths: (string | number)[][] | undefined;
-      const entityPath = (index: number) => (paths ??= hydratedPaths(cursor.path, root))[positions[index] ?? index];
-      errors.push(...answer.errors.map((error) => downstream(error, fetch, cursor, entityPath)));
+      let targetsBySent: number[][] | undefined;
+      const entityPaths = (index: number) => {
+        paths ??= hydratedPaths(cursor.path, root);
+        targetsBySent ??= groupBy(sent, representations.length);
+        return (targetsBySent[index] ?? []).map((target) => paths![positions[target]!] ?? []);
+      };
+      for (const error of answer.errors) errors.push(...downstream(error, fetch, cursor, entityPaths));
     }
     if (!answer.data) return;
     const received = answer.data._entities;
@@ -218,12 +256,23 @@ export class PlanExecutor<Context> {
     if (received.length !== representations.length) {
       throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
     }
-    for (let index = 0; index < received.length; index++) {
-      const entity = received[index] as Record<string, unknown> | null;
+    for (let index = 0; index < targets.length; index++) {
+      const entity = received[sent[index]!] as Record<string, unknown> | null;
       const target = targets[index]!;
       if (entity && !entity.__typename) entity.__typename = target.__typename;
       deepMerge(target, entity);
     }
+  }
+
+  /** `{"query":…,"operationName":…,"variables":` of a fetch's requests, serialized once. */
+  private requestHeadOf(fetch: FetchNode): string {
+    let head = this.requestHeads.get(fetch);
+    if (head === undefined) {
+      const name = fetch.operationName === undefined ? "" : `"operationName":${JSON.stringify(fetch.operationName)},`;
+      head = `{"query":${JSON.stringify(fetch.operation)},${name}"variables":`;
+      this.requestHeads.set(fetch, head);
+    }
+    return head;
   }
 
   /** The function that cuts an entity's representation (its `requires` selection), compiled once per fetch. */
@@ -324,31 +373,37 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 
 /**
  * A subgraph's error as the client sees it (executeQueryPlan's downstreamServiceError): its path
- * moved from the subgraph's answer to the response (`_entities[i]` becomes the i-th entity's
- * place), and `serviceName` added.
+ * moved from the subgraph's answer to the response (`_entities[i]` becomes the place of each
+ * entity that sent the i-th representation), and `serviceName` added.
  */
 function downstream(
   error: SubgraphError,
   fetch: FetchNode,
   cursor: Cursor,
-  /** The response path of the entity the i-th representation sent stands for. */
-  entityPath?: (index: number) => (string | number)[] | undefined,
-) {
+  /** The response paths of the entities the i-th representation sent stands for. */
+  entityPaths?: (index: number) => (string | number)[][],
+): GraphQLError[] {
   const message = error.message || `Error while fetching subquery from service "${fetch.serviceName}"`;
-  let path: (string | number)[] | undefined;
-  if (error.path) {
-    if (fetch.requires && entityPath && typeof error.path[1] === "number") {
-      // `_entities[i]` is the i-th representation sent, which is not the i-th entity at the path
-      // when some had none (a type condition): @apollo/gateway confuses the two.
-      const hydrated = entityPath(error.path[1]) ?? [];
-      path = [...hydrated, ...error.path.slice(2)];
-    } else {
-      path = [...cursor.path, ...error.path];
-    }
-  }
   const extensions: Record<string, unknown> = { ...error.extensions, serviceName: fetch.serviceName };
   if (!extensions.code) extensions.code = "DOWNSTREAM_SERVICE_ERROR";
-  return new GraphQLError(message, { path, extensions });
+  if (!error.path) return [new GraphQLError(message, { extensions })];
+  if (fetch.requires && entityPaths && typeof error.path[1] === "number") {
+    // `_entities[i]` is the i-th representation sent, which is not the i-th entity at the path:
+    // some had none (a type condition), and entities with the same one sent it once.
+    // @apollo/gateway confuses the first two.
+    const below = error.path.slice(2);
+    const paths = entityPaths(error.path[1]);
+    if (paths.length === 0) return [new GraphQLError(message, { path: below, extensions })];
+    return paths.map((hydrated) => new GraphQLError(message, { path: [...hydrated, ...below], extensions }));
+  }
+  return [new GraphQLError(message, { path: [...cursor.path, ...error.path], extensions })];
+}
+
+/** For each of `count` groups, the indexes of `members` that name it. */
+function groupBy(members: readonly number[], count: number): number[][] {
+  const groups = Array.from({ length: count }, () => [] as number[]);
+  members.forEach((group, index) => groups[group]?.push(index));
+  return groups;
 }
 
 /** The response paths of the entities a plan path reaches, in the order flattenAt gives them. */

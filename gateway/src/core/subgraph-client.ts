@@ -1,6 +1,6 @@
 import { getOperationAST, GraphQLError, parse } from "graphql";
 import { Pool } from "undici";
-import type { SubgraphError } from "./plan-executor.ts";
+import type { SubgraphError, SubgraphRequest } from "./plan-executor.ts";
 
 /** Connection failures that happen before a request is sent: no connection was made. */
 const NOT_SENT_CODES = new Set([
@@ -85,11 +85,11 @@ export class SubgraphClient<Context> {
   }
 
   async fetch(
-    request: { query: string; operationName?: string; variables: Record<string, unknown> },
+    request: SubgraphRequest,
     context: Context,
   ): Promise<{ data?: Record<string, any> | null; errors?: readonly SubgraphError[] }> {
     const { name, maxRequestBytes } = this.options;
-    const body = JSON.stringify(request);
+    const body = request.json ?? JSON.stringify(request);
     if (maxRequestBytes !== undefined && body.length > maxRequestBytes / 4) {
       // Only a body that might pass the limit is measured in bytes (a character is at most 4).
       const size = Buffer.byteLength(body);
@@ -100,36 +100,21 @@ export class SubgraphClient<Context> {
         );
       }
     }
-    let response;
+    let response: RawResponse;
     try {
-      response = await this.pool.request({
-        path: this.path,
-        method: "POST",
-        headers: { "content-type": "application/json", ...this.options.headers?.(context) },
-        body,
-      });
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
+      response = await this.send(body, { "content-type": "application/json", ...this.options.headers?.(context) });
+    } catch (failure) {
+      const { error, started } = failure as { error: Error & { code?: unknown }; started: boolean };
+      const code = error.code;
       throw transportError(
         name,
-        { timedOut: typeof code === "string" && TIMEOUT_CODES.has(code), notSent: notSentCode(code) },
+        { timedOut: typeof code === "string" && TIMEOUT_CODES.has(code), notSent: !started && notSentCode(code) },
         request.query,
-        error as Error,
+        error,
       );
     }
-    let text: string;
-    try {
-      text = await response.body.text();
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      throw transportError(
-        name,
-        { timedOut: typeof code === "string" && TIMEOUT_CODES.has(code), notSent: false },
-        request.query,
-        error as Error,
-      );
-    }
-    const status = response.statusCode;
+    const text = response.text;
+    const status = response.status;
     if (status >= 200 && status < 300) {
       if (this.options.onResponse) {
         const headers = response.headers;
@@ -161,9 +146,51 @@ export class SubgraphClient<Context> {
     throw new GraphQLError(`${status}: ${statusText(status)}`, { extensions: code ? { code } : {} });
   }
 
+  /**
+   * One POST over the pool, its answer collected as text. Through undici's dispatch API rather
+   * than `request`, which wraps every answer in a stream and an async resource: a subgraph's
+   * answer is read whole anyway. Rejects with the error and whether the answer had started.
+   */
+  private send(body: string, headers: Record<string, string>): Promise<RawResponse> {
+    return new Promise((resolve, reject) => {
+      let status = 0;
+      let responseHeaders: IncomingHeaders = {};
+      const chunks: Buffer[] = [];
+      this.pool.dispatch(
+        { path: this.path, method: "POST", headers, body },
+        {
+          onRequestStart() {},
+          onResponseStart(_controller, statusCode, headers) {
+            status = statusCode;
+            responseHeaders = headers as IncomingHeaders;
+          },
+          onResponseData(_controller, chunk) {
+            chunks.push(chunk);
+          },
+          onResponseEnd() {
+            const text = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8");
+            resolve({ status, headers: responseHeaders, text });
+          },
+          onResponseError(_controller, error) {
+            reject({ error, started: status !== 0 });
+          },
+        },
+      );
+    });
+  }
+
   close(): Promise<void> {
     return this.pool.close();
   }
+}
+
+type IncomingHeaders = Record<string, string | string[] | undefined>;
+
+/** A subgraph's HTTP answer, read whole. */
+interface RawResponse {
+  status: number;
+  headers: IncomingHeaders;
+  text: string;
 }
 
 const statusText = (status: number) =>

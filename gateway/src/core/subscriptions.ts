@@ -1048,9 +1048,10 @@ class EntityBatches<Context> {
     const alone = calls.length === 1 && missing.size === first.keys.length;
     let fetched = new Map<string, { entity: unknown; errors: SubgraphAnswerError[] }>();
     if (missing.size > 0) {
+      const { json: _json, ...firstRequest } = first.request;
       const request = alone
         ? first.request
-        : { ...first.request, variables: { ...first.request.variables, representations: [...missing.values()] } };
+        : { ...firstRequest, variables: { ...first.request.variables, representations: [...missing.values()] } };
       const settled = this.ttlMs > 0 ? Promise.withResolvers<void>() : undefined;
       if (settled) for (const key of missing.keys()) this.inflight.set(key, settled.promise);
       try {
