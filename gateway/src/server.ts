@@ -346,6 +346,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const { gateway, subgraphs, subscriptions } = createFederation<GatewayContext>({
     supergraphSdl,
     executor: config.GATEWAY_EXECUTOR,
+    maxConcurrentOperations: config.GATEWAY_MAX_CONCURRENT_OPERATIONS,
     subgraphUrls,
     timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     maxRequestBytes: SUBGRAPH_MAX_BODY_BYTES,

@@ -62,11 +62,12 @@ afterAll(async () => {
   await Promise.all([productsGraph?.close(), reviewsGraph?.close(), slowGraph?.close()]);
 });
 
-async function gatewayOver(reviewsUrl: string, timeoutMs = 5_000) {
+async function gatewayOver(reviewsUrl: string, timeoutMs = 5_000, maxConcurrentOperations?: number) {
   const { gateway, subgraphs } = createFederation<{ testValue: string }>({
     supergraphSdl,
     subgraphUrls: { products: productsGraph.url, reviews: reviewsUrl },
     timeoutMs,
+    maxConcurrentOperations,
     subgraphHeaders: (context) => ({ "x-test": context.testValue }),
   });
   const server = new ApolloServer<{ testValue: string }>({ gateway });
@@ -116,6 +117,22 @@ describe("federation core", () => {
       const result = await run(server, `{ products { name reviews { body } } }`);
       expect(result.errors?.[0]?.message).toMatch(/reviews|abort|timeout/i);
       expect(result.data).toBeNull();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test("with one operation at a time, one waiting on a slow subgraph does not hold back the next", async () => {
+    // The gate holds operations back only while the CPU is saturated: waiting on a subgraph, it is not.
+    const { server } = await gatewayOver(slowGraph.url, 3_000, 1);
+    try {
+      let slowSettled = false;
+      const slow = run(server, `{ products { name reviews { body } } }`).finally(() => (slowSettled = true));
+      const fast = await run(server, `{ products { name } }`);
+      expect(fast).toEqual({ data: { products: [{ name: "Kettle" }, { name: "Teapot" }] } });
+      // The fast one is done while the slow one still waits on its subgraph (it times out after 3 s).
+      expect(slowSettled).toBe(false);
+      expect((await slow).errors?.[0]?.message).toMatch(/reviews|abort|timeout/i);
     } finally {
       await server.stop();
     }

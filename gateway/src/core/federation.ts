@@ -1,6 +1,7 @@
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { GraphQLError, Kind, parse, type EnumTypeDefinitionNode, type StringValueNode } from "graphql";
 import type { Logger } from "@apollo/utils.logger";
+import { ExecutionGate } from "./execution-gate.ts";
 import { PlanGateway } from "./plan-gateway.ts";
 import { notSentCode, SubgraphClient, transportError } from "./subgraph-client.ts";
 import { SubscriptionEngine, type GatewayParts, type SubscriptionEngineOptions } from "./subscriptions.ts";
@@ -45,6 +46,11 @@ export interface FederationOptions<Context> {
   executor?: "plan" | "apollo";
   /** Replaces routing URLs of the supergraph, by subgraph name (other ports in tests, service names in Docker). */
   subgraphUrls?: Record<string, string>;
+  /**
+   * Operations (queries and mutations) the plan executor runs at once while the event loop is
+   * saturated; the rest wait their turn (see ExecutionGate). 0 or unset: no limit.
+   */
+  maxConcurrentOperations?: number;
   /** Each subgraph fetch is abandoned after this long. */
   timeoutMs?: number;
   /** Largest request body a subgraph reads: a planned fetch over it fails before it is sent. */
@@ -128,6 +134,7 @@ export function createFederation<Context extends Record<string, any>>(options: F
           async () => {
             await Promise.all([...clients.values()].map((client) => client.close()));
           },
+          options.maxConcurrentOperations ? new ExecutionGate({ limit: options.maxConcurrentOperations }) : undefined,
         );
   const subscriptions = new SubscriptionEngine<Context>({
     supergraphSdl: options.supergraphSdl,

@@ -2,6 +2,7 @@ import type { ApolloGateway } from "@apollo/gateway";
 import { operationFromDocument, type Schema } from "@apollo/federation-internals";
 import type { QueryPlan, QueryPlanner } from "@apollo/query-planner";
 import type { DocumentNode, GraphQLSchema } from "graphql";
+import type { ExecutionGate } from "./execution-gate.ts";
 import { PlanExecutor, type SubgraphFetch } from "./plan-executor.ts";
 
 type Loaded = Awaited<ReturnType<ApolloGateway["load"]>>;
@@ -35,6 +36,8 @@ export class PlanGateway<Context> {
     private readonly fetch: SubgraphFetch<Context>,
     /** Closes what `fetch` holds open (connection pools). */
     private readonly close: () => Promise<void>,
+    /** Takes operations a few at a time while the CPU is saturated (none: all at once). */
+    private readonly gate?: ExecutionGate,
   ) {}
 
   async load(options?: Parameters<ApolloGateway["load"]>[0]): Promise<Loaded> {
@@ -50,7 +53,7 @@ export class PlanGateway<Context> {
       fetch: this.fetch,
     });
     const fallback = loaded.executor;
-    const execute: Executor = async (requestContext) => {
+    const run: Executor = async (requestContext) => {
       const plan = this.planOf(requestContext);
       const executor = this.executor!;
       if (!executor.supports(plan, requestContext.operation)) return fallback(requestContext);
@@ -62,6 +65,8 @@ export class PlanGateway<Context> {
         requestContext.context as Context,
       ) as ReturnType<Executor>;
     };
+    const gate = this.gate;
+    const execute: Executor = gate ? (requestContext) => gate.run(() => run(requestContext)) : run;
     return { schema: loaded.schema, executor: execute };
   }
 
