@@ -39,10 +39,12 @@ export const gatewayConfigShape = {
    */
   GATEWAY_EXECUTOR: z.enum(["plan", "apollo"]).default("plan"),
   /**
-   * Operations each gateway process executes at once while its event loop is saturated; the
-   * rest wait their turn (a few milliseconds when a subgraph is slow instead). 0: no limit.
+   * How much the operations each gateway process executes at once may weigh while its event
+   * loop is saturated, in characters of what their subgraphs answered the last time: about four
+   * operations with 90 KB answers, hundreds of small ones. The rest wait their turn (a few
+   * milliseconds when a subgraph is slow instead). 0: no limit.
    */
-  GATEWAY_MAX_CONCURRENT_OPERATIONS: z.coerce.number().int().min(0).max(10_000).default(4),
+  GATEWAY_EXECUTION_BUDGET_BYTES: z.coerce.number().int().min(0).default(384 * 1024),
   /**
    * Gateway processes sharing the port (node:cluster), each with its own connections; what they
    * must agree on (rate limits, quotas, revocations, API keys) is in Redis. Default: one per core.

@@ -346,7 +346,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const { gateway, subgraphs, subscriptions } = createFederation<GatewayContext>({
     supergraphSdl,
     executor: config.GATEWAY_EXECUTOR,
-    maxConcurrentOperations: config.GATEWAY_MAX_CONCURRENT_OPERATIONS,
+    executionBudgetBytes: config.GATEWAY_EXECUTION_BUDGET_BYTES,
     subgraphUrls,
     timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     maxRequestBytes: SUBGRAPH_MAX_BODY_BYTES,

@@ -62,12 +62,12 @@ afterAll(async () => {
   await Promise.all([productsGraph?.close(), reviewsGraph?.close(), slowGraph?.close()]);
 });
 
-async function gatewayOver(reviewsUrl: string, timeoutMs = 5_000, maxConcurrentOperations?: number) {
+async function gatewayOver(reviewsUrl: string, timeoutMs = 5_000, executionBudgetBytes?: number) {
   const { gateway, subgraphs } = createFederation<{ testValue: string }>({
     supergraphSdl,
     subgraphUrls: { products: productsGraph.url, reviews: reviewsUrl },
     timeoutMs,
-    maxConcurrentOperations,
+    executionBudgetBytes,
     subgraphHeaders: (context) => ({ "x-test": context.testValue }),
   });
   const server = new ApolloServer<{ testValue: string }>({ gateway });
@@ -126,6 +126,9 @@ describe("federation core", () => {
     // The gate holds operations back only while the CPU is saturated: waiting on a subgraph, it is not.
     const { server } = await gatewayOver(slowGraph.url, 3_000, 1);
     try {
+      // Each plan run once, so that both weigh what their answers did: more than the budget of 1.
+      await run(server, `{ products { name } }`);
+      await run(server, `{ products { name reviews { body } } }`);
       let slowSettled = false;
       const slow = run(server, `{ products { name reviews { body } } }`).finally(() => (slowSettled = true));
       const fast = await run(server, `{ products { name } }`);

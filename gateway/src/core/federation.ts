@@ -47,10 +47,11 @@ export interface FederationOptions<Context> {
   /** Replaces routing URLs of the supergraph, by subgraph name (other ports in tests, service names in Docker). */
   subgraphUrls?: Record<string, string>;
   /**
-   * Operations (queries and mutations) the plan executor runs at once while the event loop is
-   * saturated; the rest wait their turn (see ExecutionGate). 0 or unset: no limit.
+   * How much the operations (queries and mutations) the plan executor runs at once may weigh
+   * while the event loop is saturated, in characters of their subgraphs' answers; the rest wait
+   * their turn (see ExecutionGate). 0 or unset: no limit.
    */
-  maxConcurrentOperations?: number;
+  executionBudgetBytes?: number;
   /** Each subgraph fetch is abandoned after this long. */
   timeoutMs?: number;
   /** Largest request body a subgraph reads: a planned fetch over it fails before it is sent. */
@@ -134,7 +135,7 @@ export function createFederation<Context extends Record<string, any>>(options: F
           async () => {
             await Promise.all([...clients.values()].map((client) => client.close()));
           },
-          options.maxConcurrentOperations ? new ExecutionGate({ limit: options.maxConcurrentOperations }) : undefined,
+          options.executionBudgetBytes ? new ExecutionGate({ budget: options.executionBudgetBytes }) : undefined,
         );
   const subscriptions = new SubscriptionEngine<Context>({
     supergraphSdl: options.supergraphSdl,

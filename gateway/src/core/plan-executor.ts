@@ -29,7 +29,15 @@ export type SubgraphFetch<Context> = (
   serviceName: string,
   request: SubgraphRequest,
   context: Context,
-) => Promise<{ data?: Record<string, any> | null; errors?: readonly SubgraphError[] }>;
+) => Promise<SubgraphAnswer>;
+
+/** A subgraph's GraphQL answer. */
+export interface SubgraphAnswer {
+  data?: Record<string, any> | null;
+  errors?: readonly SubgraphError[];
+  /** Its size as received, in characters of JSON, when the fetch knows it. */
+  bytes?: number;
+}
 
 export interface SubgraphError {
   message?: string;
@@ -50,6 +58,17 @@ export interface ExecutedPlan {
   data?: Record<string, unknown> | null;
   errors?: GraphQLError[];
   extensions?: Record<string, unknown>;
+}
+
+/** One execution of a plan: what every node of it reads and adds to. */
+interface Execution<Context> {
+  root: Record<string, unknown>;
+  operation: OperationDefinitionNode;
+  variables: Record<string, unknown>;
+  context: Context;
+  errors: GraphQLError[];
+  /** What the subgraphs answered so far, in characters of JSON. */
+  answerBytes: number;
 }
 
 interface Cursor {
@@ -88,12 +107,14 @@ export class PlanExecutor<Context> {
     operation: OperationDefinitionNode,
     variables: Record<string, unknown>,
     context: Context,
+    /** Adds what the subgraphs answered, in characters of JSON, to `answerBytes`. */
+    measure?: { answerBytes: number },
   ): Promise<ExecutedPlan> {
     const errors: GraphQLError[] = [];
     const data: Record<string, unknown> = {};
-    if (plan.node) {
-      await this.executeNode(plan.node as PlanNode, { path: [], data }, data, operation, variables, context, errors);
-    }
+    const run: Execution<Context> = { root: data, operation, variables, context, errors, answerBytes: 0 };
+    if (plan.node) await this.executeNode(plan.node as PlanNode, { path: [], data }, run);
+    if (measure) measure.answerBytes += run.answerBytes;
     const shaped = this.shapeOf(document, operation, variables).apply(data);
     // A null the schema forbids is a field error (the spec), reported in `errors` when no fetch
     // failed; @apollo/gateway hides it in `extensions.valueCompletion`. After a failed fetch the
@@ -135,42 +156,34 @@ export class PlanExecutor<Context> {
     return shape;
   }
 
-  private async executeNode(
-    node: PlanNode,
-    cursor: Cursor,
-    root: Record<string, unknown>,
-    operation: OperationDefinitionNode,
-    variables: Record<string, unknown>,
-    context: Context,
-    errors: GraphQLError[],
-  ): Promise<void> {
+  private async executeNode(node: PlanNode, cursor: Cursor, run: Execution<Context>): Promise<void> {
     switch (node.kind) {
       case "Sequence":
         for (const child of node.nodes)
-          await this.executeNode(child, cursor, root, operation, variables, context, errors);
+          await this.executeNode(child, cursor, run);
         return;
       case "Parallel":
         await Promise.all(
-          node.nodes.map((child) => this.executeNode(child, cursor, root, operation, variables, context, errors)),
+          node.nodes.map((child) => this.executeNode(child, cursor, run)),
         );
         return;
       case "Flatten": {
         const data = flattenAt(cursor.data, node.path, 0);
         if (data === undefined || data === null) return;
         const moved = { path: [...cursor.path, ...node.path], data };
-        return this.executeNode(node.node, moved, root, operation, variables, context, errors);
+        return this.executeNode(node.node, moved, run);
       }
       case "Condition": {
-        const value = variables[node.condition] ?? defaultOf(operation, node.condition);
+        const value = run.variables[node.condition] ?? defaultOf(run.operation, node.condition);
         const branch = value === true ? node.ifClause : node.elseClause;
-        if (branch) await this.executeNode(branch, cursor, root, operation, variables, context, errors);
+        if (branch) await this.executeNode(branch, cursor, run);
         return;
       }
       case "Fetch":
         try {
-          await this.executeFetch(node, cursor, root, variables, context, errors);
+          await this.executeFetch(node, cursor, run);
         } catch (error) {
-          errors.push(error instanceof GraphQLError ? error : new GraphQLError(String((error as Error).message)));
+          run.errors.push(error instanceof GraphQLError ? error : new GraphQLError(String((error as Error).message)));
         }
         return;
       default:
@@ -178,14 +191,8 @@ export class PlanExecutor<Context> {
     }
   }
 
-  private async executeFetch(
-    fetch: FetchNode,
-    cursor: Cursor,
-    root: Record<string, unknown>,
-    variables: Record<string, unknown>,
-    context: Context,
-    errors: GraphQLError[],
-  ): Promise<void> {
+  private async executeFetch(fetch: FetchNode, cursor: Cursor, run: Execution<Context>): Promise<void> {
+    const { variables, context, errors } = run;
     const entities = Array.isArray(cursor.data)
       ? (cursor.data as unknown[]).filter((entity) => entity !== null && entity !== undefined)
       : [cursor.data];
@@ -200,6 +207,7 @@ export class PlanExecutor<Context> {
       const json = `${head}${JSON.stringify(fetchVariables)}}`;
       const request = { query: fetch.operation, operationName: fetch.operationName, variables: fetchVariables, json };
       const answer = await this.options.fetch(fetch.serviceName, request, context);
+      run.answerBytes += answer.bytes ?? 0;
       if (answer.errors) for (const error of answer.errors) errors.push(...downstream(error, fetch, cursor));
       if (answer.data) for (const entity of entities) deepMerge(entity as Record<string, unknown>, answer.data);
       return;
@@ -238,13 +246,14 @@ export class PlanExecutor<Context> {
     fetchVariables.representations = representations;
     const request = { query: fetch.operation, operationName: fetch.operationName, variables: fetchVariables, json };
     const answer = await this.options.fetch(fetch.serviceName, request, context);
+    run.answerBytes += answer.bytes ?? 0;
     if (answer.errors) {
       // The entities' response paths, found once for all of this answer's errors; an error of a
       // representation is reported at every entity that sent it.
       let paths: (string | number)[][] | undefined;
       let targetsBySent: number[][] | undefined;
       const entityPaths = (index: number) => {
-        paths ??= hydratedPaths(cursor.path, root);
+        paths ??= hydratedPaths(cursor.path, run.root);
         targetsBySent ??= groupBy(sent, representations.length);
         return (targetsBySent[index] ?? []).map((target) => paths![positions[target]!] ?? []);
       };

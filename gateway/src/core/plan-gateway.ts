@@ -30,13 +30,15 @@ export class PlanGateway<Context> {
   private executor?: PlanExecutor<Context>;
   private parts?: LoadedGatewayParts;
   private readonly plans = new WeakMap<DocumentNode, Map<string, QueryPlan>>();
+  /** What each plan's subgraphs answered the last time it ran, in characters of JSON: its weight at the gate. */
+  private readonly answerBytes = new WeakMap<QueryPlan, number>();
 
   constructor(
     readonly inner: ApolloGateway,
     private readonly fetch: SubgraphFetch<Context>,
     /** Closes what `fetch` holds open (connection pools). */
     private readonly close: () => Promise<void>,
-    /** Takes operations a few at a time while the CPU is saturated (none: all at once). */
+    /** Takes large operations a few at a time while the CPU is saturated (none: all at once). */
     private readonly gate?: ExecutionGate,
   ) {}
 
@@ -53,20 +55,28 @@ export class PlanGateway<Context> {
       fetch: this.fetch,
     });
     const fallback = loaded.executor;
-    const run: Executor = async (requestContext) => {
-      const plan = this.planOf(requestContext);
-      const executor = this.executor!;
-      if (!executor.supports(plan, requestContext.operation)) return fallback(requestContext);
-      return executor.execute(
+    const run = (requestContext: RequestContext, plan: QueryPlan, measure?: { answerBytes: number }) =>
+      this.executor!.execute(
         plan,
         requestContext.document,
         requestContext.operation,
         requestContext.request.variables ?? {},
         requestContext.context as Context,
+        measure,
       ) as ReturnType<Executor>;
-    };
     const gate = this.gate;
-    const execute: Executor = gate ? (requestContext) => gate.run(() => run(requestContext)) : run;
+    const execute: Executor = async (requestContext) => {
+      const plan = this.planOf(requestContext);
+      if (!this.executor!.supports(plan, requestContext.operation)) return fallback(requestContext);
+      if (!gate) return run(requestContext, plan);
+      // Weighed by what its subgraphs answered the last time (a plan not run yet weighs nothing).
+      const measure = { answerBytes: 0 };
+      return gate.run(this.answerBytes.get(plan) ?? 0, async () => {
+        const result = await run(requestContext, plan, measure);
+        this.answerBytes.set(plan, measure.answerBytes);
+        return result;
+      });
+    };
     return { schema: loaded.schema, executor: execute };
   }
 

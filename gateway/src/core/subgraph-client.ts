@@ -1,6 +1,6 @@
 import { getOperationAST, GraphQLError, parse } from "graphql";
 import { Pool } from "undici";
-import type { SubgraphError, SubgraphRequest } from "./plan-executor.ts";
+import type { SubgraphAnswer, SubgraphError, SubgraphRequest } from "./plan-executor.ts";
 
 /** Connection failures that happen before a request is sent: no connection was made. */
 const NOT_SENT_CODES = new Set([
@@ -87,7 +87,7 @@ export class SubgraphClient<Context> {
   async fetch(
     request: SubgraphRequest,
     context: Context,
-  ): Promise<{ data?: Record<string, any> | null; errors?: readonly SubgraphError[] }> {
+  ): Promise<SubgraphAnswer> {
     const { name, maxRequestBytes } = this.options;
     const body = request.json ?? JSON.stringify(request);
     if (maxRequestBytes !== undefined && body.length > maxRequestBytes / 4) {
@@ -128,7 +128,9 @@ export class SubgraphClient<Context> {
           context,
         );
       }
-      return JSON.parse(text);
+      const answer = JSON.parse(text) as SubgraphAnswer;
+      if (answer && typeof answer === "object") answer.bytes = text.length;
+      return answer;
     }
     // A subgraph refuses a request it cannot run with 400 and a GraphQL body: its first error is
     // passed on, message and code, as SubgraphDataSource.errorFromResponse does.

@@ -34,15 +34,32 @@ export function subjectOf(principal: GatewayPrincipal, clientAddress: string): s
 }
 
 /**
+ * Counts one request in a window's key, which expires when the window is long past: INCR, and
+ * EXPIRE on the first count, atomic in one script. (A MULTI of INCR and EXPIRE is four commands
+ * and cost the gateway a tenth of a millisecond per request in ioredis alone.)
+ */
+const COUNT_SCRIPT = `local count = redis.call("INCR", KEYS[1])
+if count == 1 then redis.call("EXPIRE", KEYS[1], ARGV[1]) end
+return count`;
+
+/** The Redis connection with the counting script defined on it (sent by SHA, the script itself only once). */
+type CountingRedis = Redis & { maryRateCount(key: string, expireSeconds: number): Promise<number> };
+
+/**
  * Requests per window per caller, counted in Redis so that every gateway replica shares the
- * count. Fixed windows: one INCR per request, at the price of allowing up to twice the limit
+ * count. Fixed windows: one command per request, at the price of allowing up to twice the limit
  * across a window boundary.
  */
 export class RateLimiter {
+  private readonly redis: CountingRedis;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly limits: RateLimits,
-  ) {}
+  ) {
+    if (!("maryRateCount" in redis)) redis.defineCommand("maryRateCount", { numberOfKeys: 1, lua: COUNT_SCRIPT });
+    this.redis = redis as CountingRedis;
+  }
 
   /** Counts one request; throws RATE_LIMITED (HTTP 429) once the caller is over its limit. */
   hit(principal: GatewayPrincipal, clientAddress: string, now = Date.now()): Promise<RateLimitState> {
@@ -55,12 +72,7 @@ export class RateLimiter {
     const limit = anonymous ? this.limits.anonymousRequests : this.limits.requests;
     const window = Math.floor(now / 1000 / windowSeconds);
     const key = `ratelimit:${windowSeconds}:${subject}:${window}`;
-    const results = await this.redis
-      .multi()
-      .incr(key)
-      .expire(key, windowSeconds * 2)
-      .exec();
-    const count = Number(results?.[0]?.[1] ?? 0);
+    const count = Number(await this.redis.maryRateCount(key, windowSeconds * 2));
     const resetSeconds = Math.max(1, (window + 1) * windowSeconds - Math.floor(now / 1000));
     if (count > limit) {
       const message = `Rate limit of ${limit} requests per ${windowSeconds} s reached; retry in ${resetSeconds} s`;
