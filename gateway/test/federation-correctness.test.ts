@@ -5,8 +5,9 @@
 // Each case writes down the right answer: data (with its keys in the order the query asks for
 // them), errors (message, path, and the code a subgraph set), and for some cases how many requests
 // each subgraph gets (zero where @provides, @shareable, @skip or the root __typename make a fetch
-// needless; one where entities must be fetched in one batch). Errors are compared as a set: the
-// spec does not order them. Extensions are compared only where a case names them.
+// needless; one where entities must be fetched in one batch), and for some the representations
+// each entity fetch sent. Errors are compared as a set: the spec does not order them. Extensions
+// are compared only where a case names them.
 //
 // Where an executor is known to answer otherwise, the case says so in `knownDifferences` with
 // what that executor answers today and, in a comment, why the expected answer is the right one.
@@ -37,6 +38,8 @@ interface ExpectedError {
   anyPath?: true;
   /** `extensions.code`, checked only when given. */
   code?: string;
+  /** `extensions.serviceName` (the subgraph the error came from), checked only when given. */
+  serviceName?: string;
 }
 
 interface Expected {
@@ -46,6 +49,11 @@ interface Expected {
   errors?: ExpectedError[];
   /** Checked only when given. */
   extensions?: Record<string, unknown>;
+  /**
+   * The representations the entity fetches (`_entities`) to each named subgraph sent, one list
+   * per request (the requests in any order, each one's representations in order).
+   */
+  representations?: Record<string, unknown[][]>;
 }
 
 interface Case {
@@ -85,6 +93,111 @@ const productFields = [
   "seller",
   "reviews",
 ];
+
+/** Representations of entities of one type with a one-field key. */
+const representations = (typename: string, key: string, ...values: string[]) =>
+  values.map((value) => ({ __typename: typename, [key]: value }));
+
+const teapot = { sku: "i1", name: "Teapot", price: 20, maker: { name: "Potters", country: "PT" } };
+const cup = { sku: "i2", name: "Cup", price: 5, maker: { name: "Potters", country: "PT" } };
+const tray = { sku: "i3", name: "Tray", price: 12, maker: { name: "Woodworks", country: "SE" } };
+/** Lines whose items repeat, customers that repeat: three distinct items, two makers, two customers. */
+const sharedEntities: Expected = {
+  data: {
+    orders: [
+      {
+        id: "o1",
+        customer: { name: "Ines" },
+        lines: [
+          { quantity: 1, item: teapot },
+          { quantity: 2, item: cup },
+          { quantity: 3, item: teapot },
+        ],
+      },
+      {
+        id: "o2",
+        customer: { name: "Omar" },
+        lines: [
+          { quantity: 1, item: teapot },
+          { quantity: 2, item: null },
+          { quantity: 3, item: tray },
+        ],
+      },
+      {
+        id: "o3",
+        customer: { name: "Ines" },
+        lines: [
+          { quantity: 1, item: cup },
+          { quantity: 2, item: teapot },
+        ],
+      },
+    ],
+  },
+  representations: {
+    items: [representations("Item", "sku", "i1", "i2", "i3")],
+    directory: [representations("Customer", "id", "c1", "c2"), representations("Maker", "id", "m1", "m2")],
+  },
+};
+
+const recalled = (path: Path): ExpectedError => ({
+  message: "Item i9 is recalled",
+  path,
+  code: "ITEM_RECALLED",
+  serviceName: "items",
+});
+const priceUnavailable = (path: Path): ExpectedError => ({
+  message: "Price unavailable for i4",
+  path,
+  code: "PRICE_UNAVAILABLE",
+  serviceName: "items",
+});
+/** i9 (unresolvable) in both returned orders and twice in the second, i4 (price fails) in both. */
+const sharedErrors: Expected = {
+  data: {
+    returns: [
+      {
+        id: "o8",
+        lines: [
+          { quantity: 1, item: { sku: "i9", name: null, price: null } },
+          { quantity: 2, item: { sku: "i4", name: "Saucer", price: null } },
+          { quantity: 3, item: { sku: "i2", name: "Cup", price: 5 } },
+        ],
+      },
+      {
+        id: "o9",
+        lines: [
+          { quantity: 1, item: { sku: "i4", name: "Saucer", price: null } },
+          { quantity: 2, item: { sku: "i1", name: "Teapot", price: 20 } },
+          { quantity: 3, item: { sku: "i9", name: null, price: null } },
+          { quantity: 4, item: { sku: "i9", name: null, price: null } },
+        ],
+      },
+    ],
+  },
+  errors: [
+    recalled(["returns", 0, "lines", 0, "item"]),
+    recalled(["returns", 1, "lines", 2, "item"]),
+    recalled(["returns", 1, "lines", 3, "item"]),
+    priceUnavailable(["returns", 0, "lines", 1, "item", "price"]),
+    priceUnavailable(["returns", 1, "lines", 0, "item", "price"]),
+  ],
+  representations: { items: [representations("Item", "sku", "i9", "i4", "i2", "i1")] },
+};
+/** i9 twice, after a line without an item (an entity with no representation). */
+const sharedErrorAfterNull: Expected = {
+  data: {
+    order: {
+      lines: [
+        { quantity: 1, item: null },
+        { quantity: 2, item: { sku: "i9", name: null } },
+        { quantity: 3, item: { sku: "i1", name: "Teapot" } },
+        { quantity: 4, item: { sku: "i9", name: null } },
+      ],
+    },
+  },
+  errors: [recalled(["order", "lines", 1, "item"]), recalled(["order", "lines", 3, "item"])],
+  representations: { items: [representations("Item", "sku", "i9", "i1")] },
+};
 
 const kettleAttributes = { color: "red", __typename: "NotAType", sizes: [1, 2], dims: { h: 20, w: 15 }, note: null };
 
@@ -795,6 +908,51 @@ const cases: Case[] = [
     query: `{ mediaItem(id: "x") { title } }`,
     expected: { data: { mediaItem: null } },
   },
+  // ------------------------------------------------------------------------------- orders
+  {
+    name: "entities sharing a key at one plan path: each distinct representation sent once, its answer in every entity",
+    supergraph: "orders",
+    query: `{ orders { id customer { name } lines { quantity item { sku name price maker { name country } } } } }`,
+    expected: sharedEntities,
+    // One fetch per hop: items, then the makers of the items it answered; the customers beside it.
+    fetches: { orders: 1, items: 1, directory: 2 },
+    // @apollo/gateway sends one representation per entity (executeFetch), the same item as often
+    // as a line names it, the same maker as often as an item it made is named: the answer is the
+    // same, the subgraph resolves each entity that many times.
+    knownDifferences: apolloAnswers({
+      ...sharedEntities,
+      representations: {
+        items: [representations("Item", "sku", "i1", "i2", "i1", "i1", "i3", "i2", "i1")],
+        directory: [
+          representations("Customer", "id", "c1", "c2", "c1"),
+          representations("Maker", "id", "m1", "m1", "m1", "m1", "m2", "m1", "m1"),
+        ],
+      },
+    }),
+  },
+  {
+    name: "an error for a representation entities share (`_entities.<i>` and below it) is at every one of their paths",
+    supergraph: "orders",
+    query: `{ returns { id lines { quantity item { sku name price } } } }`,
+    expected: sharedErrors,
+    fetches: { orders: 1, items: 1 },
+    // @apollo/gateway sends i9 three times and i4 twice (see the first orders case) and gets an
+    // error for each: the same errors at the same paths.
+    knownDifferences: apolloAnswers({
+      ...sharedErrors,
+      representations: { items: [representations("Item", "sku", "i9", "i4", "i2", "i4", "i1", "i9", "i9")] },
+    }),
+  },
+  {
+    name: "an error for a representation entities share, after an entity with none, is at each of their paths",
+    supergraph: "orders",
+    query: `{ order(id: "o7") { lines { quantity item { sku name } } } }`,
+    expected: sharedErrorAfterNull,
+    knownDifferences: apolloAnswers({
+      ...sharedErrorAfterNull,
+      representations: { items: [representations("Item", "sku", "i9", "i1", "i9")] },
+    }),
+  },
 ];
 
 /** An error as compared: message, path (null: none), code (null: none). */
@@ -802,6 +960,7 @@ const comparable = (error: NonNullable<ResponseJson["errors"]>[number]) => ({
   message: error.message,
   path: error.path ?? null,
   code: error.extensions?.code ?? null,
+  serviceName: error.extensions?.serviceName ?? null,
 });
 
 function expectResponse(actual: ResponseJson, expected: Expected) {
@@ -820,6 +979,7 @@ function expectResponse(actual: ResponseJson, expected: Expected) {
             message: typeof error.message === "string" ? error.message : expect.stringMatching(error.message),
             ...(error.anyPath ? {} : { path: error.path ?? null }),
             ...(error.code ? { code: error.code } : {}),
+            ...(error.serviceName ? { serviceName: error.serviceName } : {}),
           }),
         ),
       ),
@@ -856,8 +1016,17 @@ describe.each(executors)("federation correctness: $name", (executor) => {
   test.each(cases)("$supergraph: $name", async (c) => {
     c.setup?.();
     const before = { ...fixtures.requests };
+    const representationsBefore = Object.fromEntries(
+      Object.entries(fixtures.representations).map(([name, sent]) => [name, sent.length]),
+    );
     const actual = await running.get(c.supergraph)!.execute({ query: c.query, variables: c.variables });
-    expectResponse(actual, c.knownDifferences?.[executor.name] ?? c.expected);
+    const expected = c.knownDifferences?.[executor.name] ?? c.expected;
+    expectResponse(actual, expected);
+    for (const [name, lists] of Object.entries(expected.representations ?? {})) {
+      const sent = fixtures.representations[name]!.slice(representationsBefore[name]);
+      expect(sent, `representations sent to ${name}`).toHaveLength(lists.length);
+      expect(sent, `representations sent to ${name}`).toEqual(expect.arrayContaining(lists));
+    }
     if (c.fetches) {
       const sent = Object.fromEntries(
         Object.keys(c.fetches).map((name) => [name, fixtures.requests[name]! - (before[name] ?? 0)]),

@@ -12,10 +12,19 @@
 //   Media through @interfaceObject, shop owns the union SearchResult (Book | Movie | Author, each
 //   owned elsewhere) and a list of lists of Books, people owns Author.
 // - commerce-inventory-down: commerce, with inventory's URL pointing at a port nothing listens on.
+// - orders: orders whose lines name the same items, and whose customers are the same, many times
+//   over (entities sharing one representation at one plan path); items owns Item (one it fails
+//   to resolve, one whose price fails) and names each one's Maker, which directory owns with
+//   Customer.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloGateway } from "@apollo/gateway";
-import { ApolloServer, type ApolloServerOptionsWithGateway, type BaseContext } from "@apollo/server";
+import {
+  ApolloServer,
+  type ApolloServerOptionsWithGateway,
+  type ApolloServerPlugin,
+  type BaseContext,
+} from "@apollo/server";
 import { GraphQLError, type DocumentNode } from "graphql";
 import { createFederation } from "../src/core/federation.ts";
 import { composeSupergraph, federatedSdl, serveSubgraph, type TestSubgraph } from "./test-subgraph.ts";
@@ -498,9 +507,93 @@ const peopleResolvers = {
 };
 
 // ---------------------------------------------------------------------------------------------
+// orders
+
+const ordersTypeDefs = federatedSdl(`
+  type Query { orders: [Order!]! returns: [Order!]! order(id: ID!): Order }
+  type Order { id: ID! customer: Customer! lines: [OrderLine!]! }
+  type OrderLine { quantity: Int! item: Item }
+  type Item @key(fields: "sku", resolvable: false) { sku: ID! }
+  type Customer @key(fields: "id", resolvable: false) { id: ID! }`);
+
+interface OrderRow {
+  id: string;
+  customer: string;
+  /** Each line's item (null: one no longer sold); the n-th line's quantity is n. */
+  skus: (string | null)[];
+}
+const orderRows: Record<string, OrderRow> = {
+  o1: { id: "o1", customer: "c1", skus: ["i1", "i2", "i1"] },
+  o2: { id: "o2", customer: "c2", skus: ["i1", null, "i3"] },
+  o3: { id: "o3", customer: "c1", skus: ["i2", "i1"] },
+  // Returned: the recalled item i9 and i4, whose price fails, in both, i9 twice in o9.
+  o8: { id: "o8", customer: "c1", skus: ["i9", "i4", "i2"] },
+  o9: { id: "o9", customer: "c2", skus: ["i4", "i1", "i9", "i9"] },
+  // Only by `order(id: "o7")`: i9 twice, after a line without an item.
+  o7: { id: "o7", customer: "c2", skus: [null, "i9", "i1", "i9"] },
+};
+const toOrder = ({ id, customer, skus }: OrderRow) => ({
+  id,
+  customer: { id: customer },
+  lines: skus.map((sku, index) => ({ quantity: index + 1, item: sku ? { sku } : null })),
+});
+const ordersOf = (...ids: string[]) => ids.map((id) => toOrder(orderRows[id]!));
+
+const ordersResolvers = {
+  Query: {
+    orders: () => ordersOf("o1", "o2", "o3"),
+    returns: () => ordersOf("o8", "o9"),
+    order: (_: unknown, { id }: { id: string }) => (orderRows[id] ? toOrder(orderRows[id]) : null),
+  },
+};
+
+const itemsTypeDefs = federatedSdl(`
+  type Item @key(fields: "sku") { sku: ID! name: String price: Int maker: Maker }
+  type Maker @key(fields: "id", resolvable: false) { id: ID! }`);
+
+interface ItemRow {
+  sku: string;
+  name: string;
+  price: number;
+  maker: string;
+}
+const itemRows: Record<string, ItemRow> = {
+  i1: { sku: "i1", name: "Teapot", price: 20, maker: "m1" },
+  i2: { sku: "i2", name: "Cup", price: 5, maker: "m1" },
+  i3: { sku: "i3", name: "Tray", price: 12, maker: "m2" },
+  i4: { sku: "i4", name: "Saucer", price: 3, maker: "m2" },
+};
+const itemsResolvers = {
+  Item: {
+    // Fails for i9 alone: `_entities.<i>` (async, as a reference resolver that loads is; one
+    // that throws at once fails the whole `_entities` list, every representation's answer).
+    __resolveReference: async ({ sku }: { sku: string }) =>
+      sku === "i9" ? fail("Item i9 is recalled", "ITEM_RECALLED") : (itemRows[sku] ?? null),
+    price: (item: ItemRow) => (item.sku === "i4" ? fail("Price unavailable for i4", "PRICE_UNAVAILABLE") : item.price),
+    maker: (item: ItemRow) => ({ id: item.maker }),
+  },
+};
+
+const directoryTypeDefs = federatedSdl(`
+  type Customer @key(fields: "id") { id: ID! name: String! }
+  type Maker @key(fields: "id") { id: ID! name: String! country: String! }`);
+
+const customerNames: Record<string, string> = { c1: "Ines", c2: "Omar" };
+const makerRows: Record<string, { id: string; name: string; country: string }> = {
+  m1: { id: "m1", name: "Potters", country: "PT" },
+  m2: { id: "m2", name: "Woodworks", country: "SE" },
+};
+const directoryResolvers = {
+  Customer: {
+    __resolveReference: ({ id }: { id: string }) => (customerNames[id] ? { id, name: customerNames[id] } : null),
+  },
+  Maker: { __resolveReference: ({ id }: { id: string }) => makerRows[id] ?? null },
+};
+
+// ---------------------------------------------------------------------------------------------
 // Serving them
 
-export const SUPERGRAPHS = ["commerce", "media", "commerce-inventory-down"] as const;
+export const SUPERGRAPHS = ["commerce", "media", "commerce-inventory-down", "orders"] as const;
 export type SupergraphName = (typeof SUPERGRAPHS)[number];
 
 interface SubgraphDefinition {
@@ -521,13 +614,31 @@ const media: SubgraphDefinition[] = [
   { name: "shop", typeDefs: shopTypeDefs, resolvers: shopResolvers },
   { name: "people", typeDefs: peopleTypeDefs, resolvers: peopleResolvers },
 ];
+const orders: SubgraphDefinition[] = [
+  { name: "orders", typeDefs: ordersTypeDefs, resolvers: ordersResolvers },
+  { name: "items", typeDefs: itemsTypeDefs, resolvers: itemsResolvers },
+  { name: "directory", typeDefs: directoryTypeDefs, resolvers: directoryResolvers },
+];
 
 export interface Fixtures {
   supergraphs: Record<SupergraphName, string>;
   /** HTTP requests each subgraph has been sent so far, by subgraph name. */
   requests: Record<string, number>;
+  /**
+   * The representations of each entity fetch (`_entities`) each subgraph has been sent so far,
+   * one list per request, in the order the requests came, by subgraph name.
+   */
+  representations: Record<string, unknown[][]>;
   close: () => Promise<void>;
 }
+
+/** Records the `representations` of each operation a subgraph runs that has them. */
+const representationLog = (log: unknown[][]): ApolloServerPlugin => ({
+  requestDidStart: async ({ request }) => {
+    const representations = request.variables?.representations;
+    if (Array.isArray(representations)) log.push(representations);
+  },
+});
 
 /** A URL on a port that was free a moment ago and that nothing listens on now. */
 async function deadUrl(): Promise<string> {
@@ -541,12 +652,17 @@ async function deadUrl(): Promise<string> {
 /** Serves every subgraph and composes the supergraphs over their URLs. */
 export async function serveFixtures(): Promise<Fixtures> {
   const requests: Record<string, number> = {};
+  const representations: Record<string, unknown[][]> = {};
   const served: TestSubgraph[] = [];
   const urls: Record<string, string> = {};
   await Promise.all(
-    [...commerce, ...media].map(async ({ name, typeDefs, resolvers }) => {
+    [...commerce, ...media, ...orders].map(async ({ name, typeDefs, resolvers }) => {
       requests[name] = 0;
-      const subgraph = await serveSubgraph(typeDefs, resolvers, { onRequest: () => void requests[name]!++ });
+      const log: unknown[][] = (representations[name] = []);
+      const subgraph = await serveSubgraph(typeDefs, resolvers, {
+        onRequest: () => void requests[name]!++,
+        plugins: [representationLog(log)],
+      });
       served.push(subgraph);
       urls[name] = subgraph.url;
     }),
@@ -560,8 +676,10 @@ export async function serveFixtures(): Promise<Fixtures> {
       commerce: compose(commerce),
       media: compose(media),
       "commerce-inventory-down": compose(commerce, { inventory: await deadUrl() }),
+      orders: compose(orders),
     },
     requests,
+    representations,
     close: async () => void (await Promise.all(served.map((subgraph) => subgraph.close()))),
   };
 }
