@@ -44,7 +44,11 @@ export const gatewayConfigShape = {
    * operations with 90 KB answers, hundreds of small ones. The rest wait their turn (a few
    * milliseconds when a subgraph is slow instead). 0: no limit.
    */
-  GATEWAY_EXECUTION_BUDGET_BYTES: z.coerce.number().int().min(0).default(384 * 1024),
+  GATEWAY_EXECUTION_BUDGET_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(384 * 1024),
   /**
    * Gateway processes sharing the port (node:cluster), each with its own connections; what they
    * must agree on (rate limits, quotas, revocations, API keys) is in Redis. Default: one per core.

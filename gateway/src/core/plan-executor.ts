@@ -159,13 +159,10 @@ export class PlanExecutor<Context> {
   private async executeNode(node: PlanNode, cursor: Cursor, run: Execution<Context>): Promise<void> {
     switch (node.kind) {
       case "Sequence":
-        for (const child of node.nodes)
-          await this.executeNode(child, cursor, run);
+        for (const child of node.nodes) await this.executeNode(child, cursor, run);
         return;
       case "Parallel":
-        await Promise.all(
-          node.nodes.map((child) => this.executeNode(child, cursor, run)),
-        );
+        await Promise.all(node.nodes.map((child) => this.executeNode(child, cursor, run)));
         return;
       case "Flatten": {
         const data = flattenAt(cursor.data, node.path, 0);

@@ -84,10 +84,7 @@ export class SubgraphClient<Context> {
     });
   }
 
-  async fetch(
-    request: SubgraphRequest,
-    context: Context,
-  ): Promise<SubgraphAnswer> {
+  async fetch(request: SubgraphRequest, context: Context): Promise<SubgraphAnswer> {
     const { name, maxRequestBytes } = this.options;
     const body = request.json ?? JSON.stringify(request);
     if (maxRequestBytes !== undefined && body.length > maxRequestBytes / 4) {
