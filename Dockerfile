@@ -11,6 +11,7 @@ WORKDIR /app
 
 # Dependencies first, from the lockfile alone, so that source edits reuse this layer.
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+COPY patches ./patches
 RUN pnpm fetch
 
 # Then the workspace, installed offline from the fetched store.

@@ -19,7 +19,7 @@ import type { Authenticator } from "./auth/authenticator.ts";
 import type { OperationLimits } from "./config.ts";
 import type { GatewayPrincipal } from "./context.ts";
 import type { ApiCallQuota } from "./limits/api-quota.ts";
-import { measureOperation, operationLimitErrors } from "./limits/operation-limits.ts";
+import { measureOperation, operationLimitErrors, type OperationMeasure } from "./limits/operation-limits.ts";
 import { subjectOf, type RateLimiter, type RateLimitState } from "./limits/rate-limit.ts";
 
 /** How a request says who sends it: HTTP headers (Authorization, or a Mary service's signed header), or a socket's credential. */
@@ -84,6 +84,13 @@ const requestError = (message: string, code: string, status = 400) =>
  */
 export class Admission {
   private readonly documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
+  /**
+   * What depends on a document alone, found once per document: Apollo Server and `documents`
+   * hand the same parsed document to every request of the same text.
+   */
+  private readonly literalProblems = new WeakMap<DocumentNode, string | null>();
+  /** The measure of each operation without variables, which no request can change. */
+  private readonly measures = new WeakMap<OperationDefinitionNode, OperationMeasure>();
 
   constructor(private readonly options: AdmissionOptions) {}
 
@@ -184,7 +191,7 @@ export class Admission {
         appError(ErrorCode.BAD_USER_INPUT, error.message, { http: { status: 400 } }),
       );
     }
-    const errors = operationLimitErrors(measureOperation(schema, document, operation, coerced.coerced), limits);
+    const errors = operationLimitErrors(this.measure(document, operation, coerced.coerced), limits);
     if (errors.length) return errors;
     return { document, operation };
   }
@@ -228,8 +235,26 @@ export class Admission {
     return outcome;
   }
 
+  /** The operation's measure: with variables, for these values (a page size may be one). */
+  private measure(
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown>,
+  ): OperationMeasure {
+    if (operation.variableDefinitions?.length)
+      return measureOperation(this.options.schema, document, operation, variables);
+    let measure = this.measures.get(operation);
+    if (!measure) {
+      measure = measureOperation(this.options.schema, document, operation, variables);
+      this.measures.set(operation, measure);
+    }
+    return measure;
+  }
+
   /** The first string literal of the document outside the input bounds (literal nesting is bounded by the token limit). */
   private literalProblem(document: DocumentNode): string | null {
+    const known = this.literalProblems.get(document);
+    if (known !== undefined) return known;
     let problem: string | null = null;
     visit(document, {
       StringValue: (node) => {
@@ -239,6 +264,7 @@ export class Admission {
         return BREAK;
       },
     });
+    this.literalProblems.set(document, problem);
     return problem;
   }
 }

@@ -142,6 +142,27 @@ describe("client mistakes are 400s with a code a client can act on", () => {
   });
 });
 
+describe("what the gateway finds once per document holds for every request of it", () => {
+  test("the same text sent again is refused again, and its variables' page sizes are measured per request", async () => {
+    const badLiteral = `{ contacts(search: "ab\\u0000d") { edges { node { id } } } }`;
+    const costly = `{ contacts(first: 100) { edges { node { id deals(first: 100) { edges { node { id } } } } } } }`;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      expect(errorCode(await platform.gql(badLiteral, {}, alice.accessToken))).toBe("BAD_USER_INPUT");
+      const refused = await platform.gql(costly, {}, alice.accessToken);
+      expect(errorCode(refused)).toBe("GRAPHQL_VALIDATION_FAILED");
+      expect(refused.errors?.[0]?.message).toMatch(/Operation cost 30401 exceeds/);
+    }
+    const paged = `query ($n: Int) { contacts(first: $n) { edges { node { id deals(first: $n) { edges { node { id } } } } } } }`;
+    const pages = [];
+    for (const n of [2, 100, 2]) pages.push(await platform.gql(paged, { n }, alice.accessToken));
+    expect(pages.map((page) => page.errors?.[0]?.message ?? "ok")).toEqual([
+      "ok",
+      "Operation cost 30401 exceeds the limit of 10000; ask for smaller pages",
+      "ok",
+    ]);
+  });
+});
+
 describe("bad values are BAD_USER_INPUT and write nothing", () => {
   test("a NUL character in a string argument, as a literal or a variable", async () => {
     const before = await crmRows(alice.workspace.id);
