@@ -66,7 +66,7 @@ export interface AdmissionOptions {
 
 /** Documents remembered parsed and validated (oldest forgotten first), and the longest text remembered. */
 const MAX_CACHED_DOCUMENTS = 1_000;
-const MAX_CACHED_QUERY_LENGTH = 20_000;
+export const MAX_CACHED_QUERY_LENGTH = 20_000;
 
 const requestError = (message: string, code: string, status = 400) =>
   new GraphQLError(message, { extensions: { code, http: { status } } });
@@ -220,9 +220,10 @@ export class Admission {
   /**
    * The document parsed and validated, or its errors, remembered by its text: thousands of
    * viewers subscribing to the same run send the same document, and parsing and validating it
-   * each time held the event loop for seconds. (Apollo Server keeps its own cache for HTTP.)
+   * each time held the event loop for seconds. (Apollo Server keeps its own cache for HTTP
+   * requests it serves; json-post.ts serves the others from this one.)
    */
-  private parsedAndValidated(query: unknown): DocumentNode | readonly GraphQLError[] {
+  parsedAndValidated(query: unknown): DocumentNode | readonly GraphQLError[] {
     const cached = typeof query === "string" ? this.documents.get(query) : undefined;
     if (cached) return cached;
     const parsed = this.parse(query);

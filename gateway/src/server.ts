@@ -12,6 +12,7 @@ import {
   ErrorCode,
   handleGraphQLRequest,
   HttpError,
+  readGraphQLBody,
   importVerifyingKey,
   listen,
   readBody,
@@ -47,6 +48,8 @@ import { TokenAuthenticator, tokenVerification } from "./auth/token-authenticato
 import { gatewaySettings, subgraphUrlOverrides, type GatewayConfig } from "./config.ts";
 import type { GatewayContext, GatewayPrincipal, GatewaySession } from "./context.ts";
 import { createFederation, type SubgraphEndpoint } from "./core/federation.ts";
+import { PlanGateway } from "./core/plan-gateway.ts";
+import { JsonPostPath } from "./json-post.ts";
 import { ApiCallQuota } from "./limits/api-quota.ts";
 import { RateLimiter } from "./limits/rate-limit.ts";
 import { describeParts, maryParts, redisUrlFor, type MaryParts } from "./mary-parts.ts";
@@ -400,6 +403,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     describeParts(parts, jwt, !!redis),
   );
   const production = config.NODE_ENV === "production";
+  const formatError = clientErrorFormatter(log, "operation failed");
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     csrfPrevention: true,
@@ -409,9 +413,13 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     hideSchemaDetailsFromClientErrors: true,
     parseOptions: { maxTokens: settings.operationLimits.maxTokens },
     plugins: [admissionPlugin(admission), sessionCookiePlugin],
-    formatError: clientErrorFormatter(log, "operation failed"),
+    formatError,
   });
   await apollo.start();
+  const jsonPost =
+    gateway instanceof PlanGateway
+      ? new JsonPostPath({ admission, gateway: gateway as PlanGateway<GatewayContext>, formatError })
+      : undefined;
 
   const allowedOrigins = new Set(
     config.CORS_ORIGINS.split(",")
@@ -426,7 +434,13 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       if (applyCors(req, res, allowedOrigins)) return;
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
       if (path === "/healthz") {
-        return sendJson(res, 200, { status: "ok", service: "gateway", pid: process.pid, ...webSockets.stats() });
+        return sendJson(res, 200, {
+          status: "ok",
+          service: "gateway",
+          pid: process.pid,
+          ...webSockets.stats(),
+          ...(jsonPost ? { jsonPosts: jsonPost.stats() } : {}),
+        });
       }
       if (path === "/readyz") {
         // The gateway needs Redis itself when it has one, for API keys, revocations and rate limits.
@@ -462,7 +476,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         return await forwardGet(req, res, target, config, { ...gatewayHeader(), [REQUEST_ID_HEADER]: requestId });
       }
       if (path !== "/graphql") return sendJson(res, 404, { error: "not found" });
-      await handleGraphQLRequest(apollo, req, res, async () => {
+      // Who calls, found once whichever way the request is served.
+      const context = async (): Promise<GatewayContext> => {
         const { principal, rate } = await admission.admitCaller(
           { headers: req.headers },
           clientAddress(req, config.TRUST_PROXY),
@@ -475,7 +490,14 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         // Cookie mode belongs to Mary's accounts: the refresh token goes to their users subgraph only.
         const session = parts.accounts ? sessionOf(req, config.TRUST_PROXY) : undefined;
         return { principal, requestId, log: reqLog, session };
-      });
+      };
+      if (!jsonPost?.accepts(req)) return await handleGraphQLRequest(apollo, req, res, context);
+      const body = await readGraphQLBody(req);
+      const caller = context();
+      caller.catch(() => {}); // awaited by both paths; Apollo Server reports a refusal
+      if (!(await jsonPost.serve(body, caller, res))) {
+        await handleGraphQLRequest(apollo, req, res, () => caller, undefined, { body });
+      }
     } catch (error) {
       if (error instanceof HttpError) return sendHttpError(req, res, error);
       reqLog.error({ err: error }, "request failed");

@@ -1,13 +1,12 @@
 import type { ApolloGateway } from "@apollo/gateway";
 import { operationFromDocument, type Schema } from "@apollo/federation-internals";
 import type { QueryPlan, QueryPlanner } from "@apollo/query-planner";
-import type { DocumentNode, GraphQLSchema } from "graphql";
+import type { DocumentNode, ExecutionResult, GraphQLSchema, OperationDefinitionNode } from "graphql";
 import type { ExecutionGate } from "./execution-gate.ts";
 import { PlanExecutor, type SubgraphFetch } from "./plan-executor.ts";
 
 type Loaded = Awaited<ReturnType<ApolloGateway["load"]>>;
 type Executor = Loaded["executor"];
-type RequestContext = Parameters<Executor>[0];
 
 /**
  * What @apollo/gateway 2.14 keeps of its supergraph once loaded. They are private fields, read
@@ -55,34 +54,60 @@ export class PlanGateway<Context> {
       fetch: this.fetch,
     });
     const fallback = loaded.executor;
-    const run = (requestContext: RequestContext, plan: QueryPlan, measure?: { answerBytes: number }) =>
-      this.executor!.execute(
+    const execute: Executor = async (requestContext) => {
+      const plan = this.planOf(requestContext.document, requestContext.operationName);
+      if (!this.executor!.supports(plan, requestContext.operation)) return fallback(requestContext);
+      return this.run(
         plan,
         requestContext.document,
         requestContext.operation,
         requestContext.request.variables ?? {},
         requestContext.context as Context,
-        measure,
-      ) as ReturnType<Executor>;
-    const gate = this.gate;
-    const execute: Executor = async (requestContext) => {
-      const plan = this.planOf(requestContext);
-      if (!this.executor!.supports(plan, requestContext.operation)) return fallback(requestContext);
-      if (!gate) return run(requestContext, plan);
-      // Weighed by what its subgraphs answered the last time (a plan not run yet weighs nothing).
-      const measure = { answerBytes: 0 };
-      return gate.run(this.answerBytes.get(plan) ?? 0, async () => {
-        const result = await run(requestContext, plan, measure);
-        this.answerBytes.set(plan, measure.answerBytes);
-        return result;
-      });
+      );
     };
     return { schema: loaded.schema, executor: execute };
   }
 
-  private planOf(requestContext: RequestContext): QueryPlan {
-    const { document } = requestContext;
-    const name = requestContext.operationName ?? "";
+  /**
+   * Runs an admitted operation as Apollo Server's call of the gateway's executor would (the same
+   * plans, executor and gate), for a request that did not go through Apollo Server's pipeline.
+   * Null when the plan needs @apollo/gateway's own executor, which needs that pipeline's request
+   * context: such a request goes through Apollo Server instead.
+   */
+  executeAdmitted(
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    operationName: string | null | undefined,
+    variables: Record<string, unknown>,
+    context: Context,
+  ): Promise<ExecutionResult> | null {
+    if (!this.executor) return null;
+    const plan = this.planOf(document, operationName);
+    if (!this.executor.supports(plan, operation)) return null;
+    return this.run(plan, document, operation, variables, context);
+  }
+
+  private run(
+    plan: QueryPlan,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown>,
+    context: Context,
+  ): Promise<ExecutionResult> {
+    const executor = this.executor!;
+    const gate = this.gate;
+    if (!gate) return executor.execute(plan, document, operation, variables, context);
+    // Weighed by what its subgraphs answered the last time (a plan not run yet weighs nothing).
+    const measure = { answerBytes: 0 };
+    return gate.run(this.answerBytes.get(plan) ?? 0, async () => {
+      const result = await executor.execute(plan, document, operation, variables, context, measure);
+      this.answerBytes.set(plan, measure.answerBytes);
+      return result;
+    });
+  }
+
+  private planOf(document: DocumentNode, operationName: string | null | undefined): QueryPlan {
+    const name = operationName ?? "";
     let byName = this.plans.get(document);
     if (!byName) this.plans.set(document, (byName = new Map()));
     let plan = byName.get(name);

@@ -112,9 +112,25 @@ export function sendHttpError(req: IncomingMessage, res: ServerResponse, error: 
 }
 
 /**
+ * A GraphQL request's body as Apollo Server takes it: JSON parsed when the content type says
+ * JSON (400 when it is not valid JSON), else the text; nothing for other methods than POST.
+ */
+export async function readGraphQLBody(req: IncomingMessage, maxBodyBytes = MAX_BODY_BYTES): Promise<unknown> {
+  if (req.method !== "POST") return undefined;
+  const raw = await readBody(req, maxBodyBytes);
+  if (!(req.headers["content-type"] ?? "").includes("application/json")) return raw.toString("utf8");
+  try {
+    return raw.length ? JSON.parse(raw.toString("utf8")) : undefined;
+  } catch {
+    throw new HttpError(400, "The request body is not valid JSON");
+  }
+}
+
+/**
  * Runs one HTTP request through Apollo Server (the same path its own
  * integrations take), so our plain node:http servers keep Apollo's CSRF
- * prevention, content negotiation and error handling.
+ * prevention, content negotiation and error handling. `read`: the body, when the caller has
+ * read it already (readGraphQLBody).
  */
 export async function handleGraphQLRequest<C extends BaseContext>(
   server: ApolloServer<C>,
@@ -122,25 +138,14 @@ export async function handleGraphQLRequest<C extends BaseContext>(
   res: ServerResponse,
   context: () => Promise<C>,
   maxBodyBytes = MAX_BODY_BYTES,
+  read?: { body: unknown },
 ): Promise<void> {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
   }
   const url = new URL(req.url ?? "/", "http://localhost");
-  let body: unknown = undefined;
-  if (req.method === "POST") {
-    const raw = await readBody(req, maxBodyBytes);
-    if ((headers.get("content-type") ?? "").includes("application/json")) {
-      try {
-        body = raw.length ? JSON.parse(raw.toString("utf8")) : undefined;
-      } catch {
-        throw new HttpError(400, "The request body is not valid JSON");
-      }
-    } else {
-      body = raw.toString("utf8");
-    }
-  }
+  const body = read ? read.body : await readGraphQLBody(req, maxBodyBytes);
   const response = await server.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
     context,
