@@ -1,6 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApolloServerOptions } from "@apollo/server";
-import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from "graphql";
+import {
+  BREAK,
+  GraphQLError,
+  visit,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLFormattedError,
+} from "graphql";
 import { MAX_CACHED_QUERY_LENGTH, type Admission } from "./admission.ts";
 import type { GatewayContext } from "./context.ts";
 import type { PlanGateway } from "./core/plan-gateway.ts";
@@ -22,6 +29,8 @@ type FormatError = NonNullable<ApolloServerOptions<GatewayContext>["formatError"
  * only @apollo/gateway's executor runs.
  */
 export class JsonPostPath {
+  private readonly counts = { served: 0, toApollo: 0 };
+
   constructor(
     private readonly options: {
       admission: Admission;
@@ -51,8 +60,6 @@ export class JsonPostPath {
     return { ...this.counts };
   }
 
-  private readonly counts = { served: 0, toApollo: 0 };
-
   private async tryServe(body: unknown, caller: Promise<GatewayContext>, res: ServerResponse): Promise<boolean> {
     // A longer text is parsed anew each time, and planned anew: Apollo Server's own cache keeps it.
     if (!isRequestBody(body) || body.query.length > MAX_CACHED_QUERY_LENGTH) return false;
@@ -64,7 +71,8 @@ export class JsonPostPath {
     }
     const { admission, gateway } = this.options;
     const document = admission.parsedAndValidated(body.query);
-    if (!("kind" in document)) return false;
+    // Introspection is Apollo Server's to allow or refuse (`introspection`), wherever it is asked.
+    if (!("kind" in document) || asksIntrospection(document)) return false;
     const admitted = admission.checkOperation(document, body.operationName, body.variables, "http");
     if (!("document" in admitted) || admitted.operation.operation === "subscription") return false;
     const running = gateway.executeAdmitted(
@@ -161,6 +169,24 @@ function acceptsJson(accept: string | undefined): boolean {
   if (accept === undefined) return true;
   const types = accept.split(",").map((part) => part.split(";", 1)[0]!.trim().toLowerCase());
   return types.length === 1 && (types[0] === "*/*" || types[0] === "application/json");
+}
+
+const introspecting = new WeakMap<DocumentNode, boolean>();
+
+/** Whether the document selects `__schema` or `__type` anywhere, its fragments included; found once per document. */
+function asksIntrospection(document: DocumentNode): boolean {
+  let found = introspecting.get(document);
+  if (found !== undefined) return found;
+  found = false;
+  visit(document, {
+    Field(field) {
+      if (field.name.value !== "__schema" && field.name.value !== "__type") return undefined;
+      found = true;
+      return BREAK;
+    },
+  });
+  introspecting.set(document, found);
+  return found;
 }
 
 function asGraphQLError(error: unknown): GraphQLError {

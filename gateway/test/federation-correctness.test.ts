@@ -523,6 +523,12 @@ const cases: Case[] = [
     },
   },
   {
+    name: "introspection asked through a named fragment, beside a subgraph's field",
+    supergraph: "commerce",
+    query: `{ product(upc: "p1") { name } ...Types } fragment Types on Query { audit: __type(name: "AuditEntry") { name } category: __type(name: "Category") { name } }`,
+    expected: { data: { product: { name: "Kettle" }, audit: null, category: { name: "Category" } } },
+  },
+  {
     name: "an @inaccessible enum value from a subgraph is a field error, nulling up to the nullable parent",
     supergraph: "commerce",
     query: `{ product(upc: "p9") { name category } }`,

@@ -120,7 +120,12 @@ describe("what the gateway does not serve itself goes through Apollo Server", ()
     expect(refused.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     const introspection = await post(`{ __schema { queryType { name } } }`, { token: alice.accessToken });
     expect(introspection.body).toEqual({ data: { __schema: { queryType: { name: "Query" } } } });
-    expect(await counts()).toEqual({ served: before.served, toApollo: before.toApollo + 3 });
+    // Also when a fragment asks it: Apollo Server is the one that allows introspection, or refuses it in production.
+    const inFragment = await post(`{ ...Q } fragment Q on Query { __schema { queryType { name } } }`, {
+      token: alice.accessToken,
+    });
+    expect(inFragment.body).toEqual(introspection.body);
+    expect(await counts()).toEqual({ served: before.served, toApollo: before.toApollo + 4 });
 
     const graphqlResponse = await post(`{ me { id } }`, {
       token: alice.accessToken,
@@ -128,7 +133,26 @@ describe("what the gateway does not serve itself goes through Apollo Server", ()
     });
     expect(graphqlResponse.contentType).toBe("application/graphql-response+json; charset=utf-8");
     expect(graphqlResponse.body).toEqual({ data: { me: { id: alice.user.id } } });
-    expect(await counts()).toEqual({ served: before.served, toApollo: before.toApollo + 3 });
+    expect(await counts()).toEqual({ served: before.served, toApollo: before.toApollo + 4 });
+  });
+
+  test("in production, introspection is refused however it is asked", async () => {
+    const production = await platform.startGateway({ NODE_ENV: "production" });
+    for (const query of [
+      `{ __schema { queryType { name } } }`,
+      `{ ...Q } fragment Q on Query { __schema { queryType { name } } }`,
+      `{ me { id } ...T } fragment T on Query { __type(name: "User") { name } }`,
+    ]) {
+      const response = await fetch(production.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${alice.accessToken}` },
+        body: JSON.stringify({ query }),
+      });
+      const body = (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+      expect(response.status, query).toBe(400);
+      expect(body.data, query).toBeUndefined();
+      expect(body.errors?.[0]?.extensions?.code, query).toBe("GRAPHQL_VALIDATION_FAILED");
+    }
   });
 
   test("a request handed over is counted against the rate limit once", async () => {

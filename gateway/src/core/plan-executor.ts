@@ -92,10 +92,12 @@ export class PlanExecutor<Context> {
   constructor(private readonly options: PlanExecutorOptions<Context>) {}
 
   /** True when this executor can run the plan of this operation. */
-  supports(plan: QueryPlan, operation: OperationDefinitionNode): boolean {
+  supports(plan: QueryPlan, document: DocumentNode, operation: OperationDefinitionNode): boolean {
     let supported = this.supportCache.get(plan);
     if (supported === undefined) {
-      supported = !usesIntrospection(operation.selectionSet) && (!plan.node || planSupported(plan.node as PlanNode));
+      supported =
+        !usesIntrospection(operation.selectionSet, fragmentsOf(document)) &&
+        (!plan.node || planSupported(plan.node as PlanNode));
       this.supportCache.set(plan, supported);
     }
     return supported;
@@ -450,12 +452,20 @@ function planSupported(node: PlanNode): boolean {
 }
 
 /** Introspection fields are answered by @apollo/gateway from its schema, not by any subgraph. */
-function usesIntrospection(selectionSet: SelectionSetNode): boolean {
-  return selectionSet.selections.some(
-    (selection) =>
-      (selection.kind === Kind.FIELD && (selection.name.value === "__schema" || selection.name.value === "__type")) ||
-      (selection.kind === Kind.INLINE_FRAGMENT && usesIntrospection(selection.selectionSet)),
-  );
+/** Whether the root selection asks `__schema` or `__type`, directly or through fragments (spread once each). */
+function usesIntrospection(
+  selectionSet: SelectionSetNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  spread = new Set<string>(),
+): boolean {
+  return selectionSet.selections.some((selection) => {
+    if (selection.kind === Kind.FIELD) return selection.name.value === "__schema" || selection.name.value === "__type";
+    if (selection.kind === Kind.INLINE_FRAGMENT) return usesIntrospection(selection.selectionSet, fragments, spread);
+    const fragment = fragments[selection.name.value];
+    if (!fragment || spread.has(fragment.name.value)) return false;
+    spread.add(fragment.name.value);
+    return usesIntrospection(fragment.selectionSet, fragments, spread);
+  });
 }
 
 const fragmentsByDocument = new WeakMap<DocumentNode, Record<string, FragmentDefinitionNode>>();

@@ -56,7 +56,8 @@ export class PlanGateway<Context> {
     const fallback = loaded.executor;
     const execute: Executor = async (requestContext) => {
       const plan = this.planOf(requestContext.document, requestContext.operationName);
-      if (!this.executor!.supports(plan, requestContext.operation)) return fallback(requestContext);
+      if (!this.executor!.supports(plan, requestContext.document, requestContext.operation))
+        return fallback(requestContext);
       return this.run(
         plan,
         requestContext.document,
@@ -83,7 +84,7 @@ export class PlanGateway<Context> {
   ): Promise<ExecutionResult> | null {
     if (!this.executor) return null;
     const plan = this.planOf(document, operationName);
-    if (!this.executor.supports(plan, operation)) return null;
+    if (!this.executor.supports(plan, document, operation)) return null;
     return this.run(plan, document, operation, variables, context);
   }
 

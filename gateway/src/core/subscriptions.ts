@@ -314,7 +314,7 @@ export class SubscriptionEngine<Context extends Record<string, any>> {
     };
     const operation = getOperationAST(request.document, request.operationName);
     const executor = this.executorKind === "plan" && operation ? this.eventExecutor() : undefined;
-    if (!executor || !operation || !executor.supports(plan, operation))
+    if (!executor || !operation || !executor.supports(plan, request.document, operation))
       return { resolve: apolloResolve, done: () => {} };
 
     const batches = this.entityBatches(share);
